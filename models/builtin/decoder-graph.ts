@@ -1,0 +1,354 @@
+/**
+ * Decoder of the built-in model ("star-HMM"): a prompt-seeded polar contour model.
+ * From the prompt's centre (box centre, else the first positive point) it samples the encoder's
+ * features along `rays` log-spaced rays, scores every (ray, radius) as a boundary candidate from
+ * radial gradient evidence and an interior-appearance region cost, adds the prompt's constraints
+ * (box or image bounds, corrective clicks, previous mask), and finds the smooth closed contour by
+ * forward–backward inference on the circular chain of rays (an HMM over radii). The contour is
+ * rasterised as signed-distance logits on the feature grid (`low_res_masks`) and at the original
+ * size (`masks`); `iou_predictions` is a quality score from edge support, region fit and leaks.
+ * Inputs and outputs follow the official SAM ONNX decoder contract.
+ */
+import { GraphBuilder } from '../onnx/graph-builder.ts';
+import type { BuiltinParams } from './params.ts';
+
+export function buildDecoder(p: BuiltinParams): Uint8Array {
+  const g = new GraphBuilder('pocus_builtin_decoder');
+  const S = p.inputSize;
+  const G = p.gridSize;
+  const K = p.rays;
+  const R = p.radii;
+  const D = p.maxJump;
+  const E = p.wrapRays;
+  const dTheta = (2 * Math.PI) / K;
+  const k = (v: number): string => g.scalar(v);
+  const op = (t: string, ins: string[], attrs = {}): string => g.op(t, ins, attrs);
+  const add = (a: string, b: string) => op('Add', [a, b]);
+  const sub = (a: string, b: string) => op('Sub', [a, b]);
+  const mul = (a: string, b: string) => op('Mul', [a, b]);
+  const div = (a: string, b: string) => op('Div', [a, b]);
+  const castF = (a: string) => op('Cast', [a], { to: { i: 1 } });
+  const sumAxes = (a: string, axes: number[], keep = 1) =>
+    op('ReduceSum', [a, g.ints(axes)], { keepdims: { i: keep } });
+  const maxAxes = (a: string, axes: number[]) =>
+    op('ReduceMax', [a], { axes: { ints: axes }, keepdims: { i: 1 } });
+  const minAxes = (a: string, axes: number[]) =>
+    op('ReduceMin', [a], { axes: { ints: axes }, keepdims: { i: 1 } });
+  const blend = (flag: string, a: string, b: string) => add(mul(flag, a), mul(sub(k(1), flag), b));
+
+  const emb = g.input('image_embeddings', 'float32', [1, 4, G, G]);
+  const coords = g.input('point_coords', 'float32', [1, 'num_points', 2]);
+  const labels = g.input('point_labels', 'float32', [1, 'num_points']);
+  const maskIn = g.input('mask_input', 'float32', [1, 1, G, G]);
+  const hasMaskIn = g.input('has_mask_input', 'float32', [1]);
+  const origSize = g.input('orig_im_size', 'float32', [2]);
+
+  // ---- prompt parsing: [1,N] rows of x, y and label indicators --------------------------------
+  const xs = op('Gather', [coords, g.constant('int64', [], [0])], { axis: { i: 2 } });
+  const ys = op('Gather', [coords, g.constant('int64', [], [1])], { axis: { i: 2 } });
+  const is = (v: number) => castF(op('Equal', [labels, k(v)]));
+  const pos = is(1);
+  const neg = is(0);
+  const tl = is(2);
+  const br = is(3);
+  const count = (m: string) => sumAxes(m, [1], 0); // [1]
+  const hasBox = op('Min', [count(tl), k(1)]);
+  const meanOf = (v: string, m: string) => div(count(mul(v, m)), op('Max', [count(m), k(1)]));
+  const bxa = meanOf(xs, tl);
+  const bya = meanOf(ys, tl);
+  const bxb = meanOf(xs, br);
+  const byb = meanOf(ys, br);
+  const first = mul(
+    pos,
+    castF(op('Equal', [op('CumSum', [pos, g.constant('int64', [], [1])]), k(1)])),
+  );
+  const px = count(mul(xs, first));
+  const py = count(mul(ys, first));
+  // image size in model-input px
+  const H = op('Slice', [origSize, g.ints([0]), g.ints([1])]);
+  const W = op('Slice', [origSize, g.ints([1]), g.ints([2])]);
+  const scale = div(k(S), op('Max', [H, W]));
+  const vw = mul(W, scale);
+  const vh = mul(H, scale);
+  const x0 = op('Max', [op('Min', [bxa, bxb]), k(0)]);
+  const x1 = op('Min', [op('Max', [bxa, bxb]), vw]);
+  const y0 = op('Max', [op('Min', [bya, byb]), k(0)]);
+  const y1 = op('Min', [op('Max', [bya, byb]), vh]);
+  const cx = blend(hasBox, mul(add(x0, x1), k(0.5)), px); // [1]
+  const cy = blend(hasBox, mul(add(y0, y1), k(0.5)), py);
+  const xmin = mul(hasBox, x0);
+  const ymin = mul(hasBox, y0);
+  const xmax = blend(hasBox, x1, vw);
+  const ymax = blend(hasBox, y1, vh);
+
+  // ---- rays: directions offset by half a step so none is axis-parallel --------------------------
+  const angles = Array.from({ length: K }, (_, i) => (i + 0.5) * dTheta);
+  const ux = g.constant('float32', [K, 1], angles.map(Math.cos));
+  const uy = g.constant('float32', [K, 1], angles.map(Math.sin));
+  const invUx = g.constant(
+    'float32',
+    [K, 1],
+    angles.map((a) => 1 / Math.cos(a)),
+  );
+  const invUy = g.constant(
+    'float32',
+    [K, 1],
+    angles.map((a) => 1 / Math.sin(a)),
+  );
+  const tx = op('Max', [mul(sub(xmax, cx), invUx), mul(sub(xmin, cx), invUx)]);
+  const ty = op('Max', [mul(sub(ymax, cy), invUy), mul(sub(ymin, cy), invUy)]);
+  const rmax = op('Max', [op('Min', [tx, ty]), k(1)]); // [K,1]
+  const rtop = maxAxes(rmax, [0, 1]); // [1,1]
+  const logRatio = op('Log', [op('Max', [div(rtop, k(p.minRadius)), k(1.5)])]);
+  const frac = g.constant(
+    'float32',
+    [1, R],
+    Array.from({ length: R }, (_, i) => i / (R - 1)),
+  );
+  const logr = add(k(Math.log(p.minRadius)), mul(frac, logRatio)); // [1,R]
+  const r = op('Exp', [logr]);
+  const dlog = div(logRatio, k(R - 1)); // [1,1]
+
+  // ---- sample features along rays ---------------------------------------------------------------
+  const half = S / 2;
+  const X = add(cx, mul(ux, r)); // [K,R]
+  const Y = add(cy, mul(uy, r));
+  const norm = (v: string) => sub(div(v, k(half)), k(1));
+  const gridXY = op(
+    'Concat',
+    [op('Unsqueeze', [norm(X), g.ints([2])]), op('Unsqueeze', [norm(Y), g.ints([2])])],
+    {
+      axis: { i: 2 },
+    },
+  );
+  const grid = op('Unsqueeze', [gridXY, g.ints([0])]); // [1,K,R,2]
+  const sampleOf = (t: string) =>
+    op('Reshape', [
+      op('GridSample', [t, grid], {
+        align_corners: { i: 0 },
+        mode: { s: 'bilinear' },
+        padding_mode: { s: 'border' },
+      }),
+      g.ints([-1, K, R]),
+    ]);
+  const samples = sampleOf(emb); // [4,K,R]
+  const ch = (i: number) =>
+    op('Gather', [samples, g.constant('int64', [], [i])], { axis: { i: 0 } });
+  const fRegion = ch(1);
+  const gx = ch(2);
+  const gy = ch(3);
+
+  // ---- which states are allowed: inside the bounds, above the smallest plausible size -----------
+  const inBounds = castF(op('LessOrEqual', [r, rmax]));
+  const floor = blend(hasBox, mul(rmax, k(0.15)), k(p.minObjectRadius));
+  const aboveFloor = castF(op('GreaterOrEqual', [r, floor]));
+  const allowed = mul(inBounds, aboveFloor); // [K,R]
+
+  // ---- statistics over the sampled area (weights ∝ r², log-spaced annuli) ------------------------
+  const w = mul(mul(r, r), inBounds);
+  const wSum = add(sumAxes(w, [0, 1]), k(1e-6));
+  const wMean = (v: string) => div(sumAxes(mul(w, v), [0, 1]), wSum);
+  const mean = wMean(fRegion);
+  const centred = sub(fRegion, mean);
+  const std = op('Sqrt', [add(wMean(mul(centred, centred)), k(1e-6))]);
+  const fn = div(centred, std);
+  const gmag = op('Sqrt', [add(mul(gx, gx), mul(gy, gy))]);
+  const gscale = add(wMean(gmag), k(1e-6));
+
+  // ---- interior appearance and region cost -----------------------------------------------------------
+  const rseed = op('Max', [
+    blend(hasBox, mul(minAxes(rmax, [0, 1]), k(p.seedBoxFraction)), k(p.seedRadius)),
+    k(p.minRadius * 1.5),
+  ]);
+  const wSeed = mul(mul(r, r), castF(op('LessOrEqual', [r, rseed])));
+  const muIn = div(
+    sumAxes(mul(wSeed, fn), [0, 1]),
+    add(sumAxes(op('Expand', [wSeed, g.ints([K, R])]), [0, 1]), k(1e-6)),
+  );
+  const dz = sub(fn, muIn);
+  const sim = op('Exp', [mul(mul(dz, dz), k(-1 / (2 * p.appearanceWidth * p.appearanceWidth)))]);
+  const wAll = mul(r, r);
+  const axis1 = g.constant('int64', [], [1]);
+  const insideArea = op('CumSum', [op('Expand', [wAll, g.ints([K, R])]), axis1], {
+    exclusive: { i: 1 },
+  });
+  const insideCost = op('CumSum', [mul(wAll, sub(k(1), sim)), axis1], { exclusive: { i: 1 } });
+  const simCum = op('CumSum', [mul(wAll, sim), axis1], { exclusive: { i: 1 } }); // Σ_{j<i}
+  const bandSteps = op('Cast', [op('Ceil', [div(k(Math.log(p.bandRatio)), dlog)])], {
+    to: { i: 7 },
+  });
+  const iota = g.constant(
+    'int64',
+    [R],
+    Array.from({ length: R }, (_, i) => i),
+  );
+  const bandEnd = op('Min', [
+    add(iota, op('Reshape', [bandSteps, g.ints([1])])),
+    g.constant('int64', [1], [R - 1]),
+  ]);
+  const bandCost = sub(op('Gather', [simCum, bandEnd], { axis: { i: 1 } }), simCum);
+  const regionCost = div(add(insideCost, bandCost), add(insideArea, k(1e-6)));
+
+  // ---- boundary evidence: radial gradient, saturated -------------------------------------------------
+  const radial = div(add(mul(gx, ux), mul(gy, uy)), gscale);
+  const absR = op('Abs', [radial]);
+  const edge = div(absR, add(k(1), mul(absR, k(1 / p.edgeCap))));
+
+  // ---- corrective clicks: positives push the contour out, negatives pull it in ------------------------
+  const dxp = sub(xs, cx); // [1,N]
+  const dyp = sub(ys, cy);
+  const rho = op('Sqrt', [add(add(mul(dxp, dxp), mul(dyp, dyp)), k(1e-6))]);
+  const cosAng = div(add(mul(ux, dxp), mul(uy, dyp)), rho); // [K,N]
+  const cosLimit = Math.cos(dTheta);
+  const match = op('Relu', [mul(sub(cosAng, k(cosLimit)), k(1 / (1 - cosLimit)))]);
+  const rhoCol = op('Transpose', [rho], { perm: { ints: [1, 0] } }); // [N,1]
+  const below = castF(op('Less', [r, mul(rhoCol, k(1.02))])); // [N,R]: contour would leave the click out
+  const above = castF(op('Greater', [r, mul(rhoCol, k(0.95))])); // contour would take the click in
+  const clickPenalty = add(
+    op('MatMul', [mul(match, pos), below]),
+    op('MatMul', [mul(match, neg), above]),
+  );
+
+  // ---- previous mask: prior on log radius per ray ------------------------------------------------------
+  const prevLogits = sampleOf(maskIn); // [1,K,R]
+  const prevInside = op('Sigmoid', [mul(op('Reshape', [prevLogits, g.ints([K, R])]), k(2))]);
+  const prevLogr = add(k(Math.log(p.minRadius)), mul(sumAxes(prevInside, [1]), dlog)); // [K,1]
+  const dl = sub(logr, prevLogr);
+  const prevPrior = mul(mul(mul(dl, dl), k(-p.previousMaskWeight)), hasMaskIn);
+
+  // ---- log evidence per state ------------------------------------------------------------------------
+  let L = sub(mul(edge, k(p.edgeWeight)), mul(regionCost, k(p.regionWeight)));
+  L = add(L, mul(sub(allowed, k(1)), k(30)));
+  L = sub(L, mul(clickPenalty, k(p.clickPenalty)));
+  L = add(L, prevPrior);
+  const ev = op('Exp', [sub(L, maxAxes(L, [1]))]); // [K,R]
+
+  // ---- forward–backward on the unrolled circular chain (both directions batched) -----------------------
+  const steps = K + 2 * E;
+  const idx: number[] = [];
+  for (let j = 0; j < steps; j++) {
+    idx.push((((j - E) % K) + K) % K, (((K + E - 1 - j) % K) + K) % K);
+  }
+  const stacked = op('Reshape', [
+    op('Gather', [ev, g.constant('int64', [steps, 2], idx)], { axis: { i: 0 } }),
+    g.ints([steps, 2, 1, 1, R]),
+  ]);
+  const kernel = Array.from({ length: 2 * D + 1 }, (_, i) =>
+    Math.exp(-p.smoothness * (i - D) ** 2),
+  );
+  const kern = g.constant('float32', [1, 1, 1, 2 * D + 1], kernel);
+  const normalise = (v: string) => div(v, add(sumAxes(v, [3]), k(1e-30)));
+  const at = (j: number) =>
+    op('Gather', [stacked, g.constant('int64', [], [j])], { axis: { i: 0 } }); // [2,1,1,R]
+  let state = normalise(at(0));
+  const states: string[] = [];
+  const messages: string[] = [];
+  for (let j = 1; j < steps; j++) {
+    const msg = op('Conv', [state, kern], { pads: { ints: [0, D, 0, D] } });
+    state = normalise(mul(msg, at(j)));
+    if (j >= E && j < E + K) {
+      states.push(state);
+      messages.push(msg);
+    }
+  }
+  const pick = (list: string[], which: number) =>
+    op(
+      'Gather',
+      [
+        op('Reshape', [op('Concat', list, { axis: { i: 0 } }), g.ints([K, 2, R])]),
+        g.constant('int64', [], [which]),
+      ],
+      {
+        axis: { i: 1 },
+      },
+    );
+  const fwd = pick(states, 0);
+  const bwdAll = pick(messages, 1);
+  const reversed = g.constant(
+    'int64',
+    [K],
+    Array.from({ length: K }, (_, i) => K - 1 - i),
+  );
+  const bwd = op('Gather', [bwdAll, reversed], { axis: { i: 0 } });
+  const post = op('Reshape', [mul(fwd, bwd), g.ints([K, R])]);
+  const sharp = normalise2(op('Pow', [normalise2(post), k(p.sharpen)]));
+  function normalise2(v: string): string {
+    return div(v, add(sumAxes(v, [1]), k(1e-30)));
+  }
+  const logrc = sumAxes(mul(sharp, logr), [1]); // [K,1]
+  const rc = op('Exp', [logrc]);
+
+  // ---- rasterise the contour on the feature grid --------------------------------------------------------
+  const cell = S / G;
+  const centres = Array.from({ length: G }, (_, i) => (i + 0.5) * cell);
+  const PX = g.constant('float32', [1, G], centres);
+  const PY = g.constant('float32', [G, 1], centres);
+  const dx = sub(PX, cx); // [1,G]
+  const dy = sub(PY, cy); // [G,1]
+  const dist = op('Sqrt', [add(mul(dx, dx), mul(dy, dy))]); // [G,G]
+  const dxs = add(dx, mul(castF(op('Less', [op('Abs', [dx]), k(1e-6)])), k(1e-6)));
+  const a0 = op('Atan', [div(dy, dxs)]);
+  const quadrant = mul(
+    castF(op('Less', [dxs, k(0)])),
+    sub(mul(castF(op('GreaterOrEqual', [dy, k(0)])), k(2)), k(1)),
+  );
+  const theta = add(a0, mul(quadrant, k(Math.PI)));
+  const aRaw = sub(div(theta, k(dTheta)), k(0.5));
+  const aIdx = sub(aRaw, mul(op('Floor', [div(aRaw, k(K))]), k(K)));
+  const rcWrap = op('Reshape', [
+    op('Concat', [rc, op('Slice', [rc, g.ints([0]), g.ints([1])])], { axis: { i: 0 } }),
+    g.ints([1, 1, 1, K + 1]),
+  ]);
+  const aNorm = op('Reshape', [sub(mul(aIdx, k(2 / K)), k(1)), g.ints([1, 1, G * G, 1])]);
+  const lookup = op('Concat', [aNorm, mul(aNorm, k(0))], { axis: { i: 3 } });
+  const rAt = op('Reshape', [
+    op('GridSample', [rcWrap, lookup], {
+      align_corners: { i: 1 },
+      mode: { s: 'bilinear' },
+      padding_mode: { s: 'border' },
+    }),
+    g.ints([G, G]),
+  ]);
+  const valid = mul(castF(op('Less', [PX, vw])), castF(op('Less', [PY, vh])));
+  const signed = div(sub(rAt, dist), k(cell));
+  const clipped = op('Clip', [signed, k(-p.logitClip), k(p.logitClip)]);
+  const lowRes = sub(mul(add(clipped, k(p.logitClip)), valid), k(p.logitClip));
+  const lowRes4 = op('Reshape', [lowRes, g.ints([1, 1, G, G])]);
+  g.output(lowRes4, 'low_res_masks', 'float32', [1, 1, G, G]);
+
+  // ---- full-size masks: bilinear sampling of the low-res logits at every original pixel ---------------
+  const Hi = op('Cast', [H], { to: { i: 7 } });
+  const Wi = op('Cast', [W], { to: { i: 7 } });
+  const colsF = mul(add(op('Range', [k(0), op('Squeeze', [W]), k(1)]), k(0.5)), scale);
+  const rowsF = mul(add(op('Range', [k(0), op('Squeeze', [H]), k(1)]), k(0.5)), scale);
+  const shapeHW = op('Concat', [Hi, Wi], { axis: { i: 0 } });
+  const gxFull = op('Expand', [op('Unsqueeze', [norm(colsF), g.ints([0])]), shapeHW]);
+  const gyFull = op('Expand', [op('Unsqueeze', [norm(rowsF), g.ints([1])]), shapeHW]);
+  const fullGrid = op('Unsqueeze', [
+    op('Concat', [op('Unsqueeze', [gxFull, g.ints([2])]), op('Unsqueeze', [gyFull, g.ints([2])])], {
+      axis: { i: 2 },
+    }),
+    g.ints([0]),
+  ]);
+  const masks = op('GridSample', [lowRes4, fullGrid], {
+    align_corners: { i: 0 },
+    mode: { s: 'bilinear' },
+    padding_mode: { s: 'border' },
+  });
+  g.output(masks, 'masks', 'float32', [1, 1, 'H', 'W']);
+
+  // ---- quality score -------------------------------------------------------------------------------------
+  const edgeSupport = div(sumAxes(mul(sharp, edge), [0, 1]), k(K));
+  const regionFit = div(sumAxes(mul(sharp, regionCost), [0, 1]), k(K));
+  const touching = castF(op('Greater', [rc, mul(rmax, k(0.92))]));
+  const leak = mul(
+    div(sumAxes(touching, [0, 1]), k(K)),
+    sub(k(1), op('Reshape', [hasBox, g.ints([1, 1])])),
+  );
+  const meanR = div(sumAxes(rc, [0, 1]), k(K));
+  const tiny = castF(op('Less', [meanR, k(p.minObjectRadius * 1.5)]));
+  const quality = op('Sigmoid', [sub(mul(sub(edgeSupport, k(1)), k(3)), mul(regionFit, k(3)))]);
+  const score = mul(mul(quality, sub(k(1), leak)), sub(k(1), tiny));
+  g.output(op('Reshape', [score, g.ints([1, 1])]), 'iou_predictions', 'float32', [1, 1]);
+  return g.toBytes({ role: 'decoder', model: 'pocus-builtin' });
+}

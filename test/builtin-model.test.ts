@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Bytes } from '../inference/engine/checksum.ts';
+import { isEngineError } from '../inference/engine/errors.ts';
+import type { Frame } from '../inference/engine/frame.ts';
+import { ModelPair } from '../inference/engine/model-pair.ts';
+import { openModel } from '../inference/engine/model-registry.ts';
+import {
+  BUILTIN_MANIFEST,
+  buildBuiltinModel,
+  ensureBuiltinModel,
+} from '../models/builtin/build.ts';
+import { seededRandom } from '../capture/phantom/seeded-random.ts';
+
+/** A speckled frame with a dark ellipse; returns the frame and its exact mask. */
+function ellipseFrame(
+  w: number,
+  h: number,
+  cx: number,
+  cy: number,
+  rx: number,
+  ry: number,
+  seed: number,
+) {
+  const rnd = seededRandom(seed);
+  const data = new Uint8Array(w * h);
+  const truth = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const inside = ((x + 0.5 - cx) / rx) ** 2 + ((y + 0.5 - cy) / ry) ** 2 <= 1;
+      truth[y * w + x] = inside ? 1 : 0;
+      const base = inside ? 50 : 140;
+      data[y * w + x] = Math.max(0, Math.min(255, Math.round(base + 25 * rnd.normal())));
+    }
+  }
+  return { frame: { width: w, height: h, channels: 1, data } satisfies Frame, truth };
+}
+
+function dice(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < a.length; i++) {
+    inter += a[i]! & b[i]!;
+    sa += a[i]!;
+    sb += b[i]!;
+  }
+  return (2 * inter) / (sa + sb);
+}
+
+describe('built-in model', () => {
+  let model: ModelPair;
+  beforeAll(async () => {
+    model = await openModel('builtin', { executionProviders: ['cpu'], intraOpThreads: 2 });
+  });
+  afterAll(() => model.close());
+
+  it('is generated reproducibly: the build matches the committed manifest checksums', () => {
+    const a = buildBuiltinModel();
+    const b = buildBuiltinModel();
+    expect(sha256Bytes(a.encoder)).toBe(sha256Bytes(b.encoder));
+    const committed = JSON.parse(readFileSync(BUILTIN_MANIFEST, 'utf8')) as typeof a.manifest;
+    expect(a.manifest).toEqual(committed);
+  });
+
+  it('segments a dark ellipse from one point and from a box', async () => {
+    const { frame, truth } = ellipseFrame(320, 240, 150, 130, 60, 40, 11);
+    const emb = await model.encode(frame);
+    const fromPoint = await model.decode(emb, { points: [{ x: 150, y: 130, label: 'positive' }] });
+    expect(fromPoint.mask.width).toBe(320);
+    expect(dice(fromPoint.mask.data, truth)).toBeGreaterThan(0.85);
+    const fromBox = await model.decode(emb, {
+      points: [],
+      box: { x0: 75, y0: 75, x1: 230, y1: 185 },
+    });
+    expect(dice(fromBox.mask.data, truth)).toBeGreaterThan(0.85);
+    expect(fromPoint.modelId).toBe('builtin');
+    expect(fromPoint.modelSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(fromPoint.lowResLogits.logits.length).toBe(
+      fromPoint.lowResLogits.width * fromPoint.lowResLogits.height,
+    );
+  });
+
+  it('a negative click pulls the contour in, a positive click pushes it out', async () => {
+    const { frame } = ellipseFrame(256, 256, 128, 128, 50, 50, 3);
+    const emb = await model.encode(frame);
+    const base = await model.decode(emb, { points: [{ x: 128, y: 128, label: 'positive' }] });
+    const area = (m: Uint8Array) => m.reduce((s, v) => s + v, 0);
+    const withNeg = await model.decode(emb, {
+      points: [
+        { x: 128, y: 128, label: 'positive' },
+        { x: 128 + 35, y: 128, label: 'negative' },
+      ],
+    });
+    expect(withNeg.mask.data[128 * 256 + 128 + 36]).toBe(0);
+    expect(area(withNeg.mask.data)).toBeLessThan(area(base.mask.data));
+    const withPos = await model.decode(emb, {
+      points: [
+        { x: 128, y: 128, label: 'positive' },
+        { x: 128, y: 128 + 70, label: 'positive' },
+      ],
+    });
+    expect(withPos.mask.data[(128 + 69) * 256 + 128]).toBe(1);
+  });
+
+  it('scores an object with a clear boundary above a prompt on featureless noise', async () => {
+    const { frame } = ellipseFrame(256, 256, 128, 128, 50, 40, 5);
+    const noise = ellipseFrame(256, 256, 128, 128, 0.1, 0.1, 6).frame;
+    const good = await model.decode(await model.encode(frame), {
+      points: [{ x: 128, y: 128, label: 'positive' }],
+    });
+    const bad = await model.decode(await model.encode(noise), {
+      points: [{ x: 128, y: 128, label: 'positive' }],
+    });
+    expect(good.score).toBeGreaterThan(bad.score);
+  });
+
+  it('refuses a build directory whose manifest the builder cannot reproduce', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'builtin-'));
+    const manifest = JSON.parse(readFileSync(BUILTIN_MANIFEST, 'utf8')) as {
+      files: { encoder: { sha256: string } };
+    };
+    manifest.files.encoder.sha256 = '0'.repeat(64);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    await expect(ensureBuiltinModel(dir)).rejects.toSatisfy((e: unknown) =>
+      isEngineError(e, 'MODEL_BUILD_FAILED'),
+    );
+  });
+});
