@@ -5,8 +5,8 @@
  * radial gradient evidence and an interior-appearance region cost, adds the prompt's constraints
  * (box or image bounds, corrective clicks, previous mask), and finds the smooth closed contour by
  * forward–backward inference on the circular chain of rays (an HMM over radii). The contour is
- * rasterised as signed-distance logits on the feature grid (`low_res_masks`) and at the original
- * size (`masks`); `iou_predictions` is a quality score from edge support, region fit and leaks.
+ * rasterised as signed-distance logits on the feature grid (`low_res_masks`, upsampled to the
+ * original size by the engine, as for MedSAM); `iou_predictions` is a quality score from edge support, region fit and leaks.
  * Inputs and outputs follow the official SAM ONNX decoder contract.
  */
 import { GraphBuilder } from '../onnx/graph-builder.ts';
@@ -187,12 +187,59 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
     g.constant('int64', [1], [R - 1]),
   ]);
   const bandCost = sub(op('Gather', [simCum, bandEnd], { axis: { i: 1 } }), simCum);
-  const regionCost = div(add(insideCost, bandCost), add(insideArea, k(1e-6)));
+  const pointRegion = div(add(insideCost, bandCost), add(insideArea, k(1e-6)));
+  // With a box, the ring just inside the box is background: a two-class (Chan–Vese-like) cost over
+  // the whole ray inside the box, with the interior seed and the ring as the two appearance models.
+  const ring = mul(
+    mul(wAll, inBounds),
+    castF(op('GreaterOrEqual', [r, mul(rmax, k(p.boxRingFraction))])),
+  );
+  const muOut = div(sumAxes(mul(ring, fn), [0, 1]), add(sumAxes(ring, [0, 1]), k(1e-6)));
+  const dOut = sub(fn, muOut);
+  const llr = mul(
+    sub(mul(dOut, dOut), mul(dz, dz)),
+    k(1 / (2 * p.appearanceWidth * p.appearanceWidth)),
+  );
+  const pIn = mul(op('Sigmoid', [llr]), inBounds);
+  const wIn = mul(wAll, inBounds);
+  const boxInsideCost = op('CumSum', [mul(wIn, sub(k(1), pIn)), axis1], { exclusive: { i: 1 } });
+  const pCum = op('CumSum', [mul(wIn, pIn), axis1], { exclusive: { i: 1 } });
+  const pTotal = sumAxes(mul(wIn, pIn), [1]);
+  const boxRegion = div(add(boxInsideCost, sub(pTotal, pCum)), add(sumAxes(wIn, [1]), k(1e-6)));
+  const regionCost = blend(hasBox, mul(boxRegion, k(p.boxRegionScale)), pointRegion);
 
   // ---- boundary evidence: radial gradient, saturated -------------------------------------------------
   const radial = div(add(mul(gx, ux), mul(gy, uy)), gscale);
   const absR = op('Abs', [radial]);
   const edge = div(absR, add(k(1), mul(absR, k(1 / p.edgeCap))));
+
+  // ---- scale-adaptive step: mean outside minus mean inside over windows proportional to r ---------------
+  const fEdge = ch(0);
+  const stepSteps = op('Max', [
+    op('Cast', [op('Ceil', [div(k(Math.log(p.stepRatio)), dlog)])], { to: { i: 7 } }),
+    g.constant('int64', [], [1]),
+  ]);
+  const fCum = op('CumSum', [fEdge, axis1], { exclusive: { i: 1 } }); // Σ_{j<i}
+  const lastIdx = g.constant('int64', [1], [R - 1]);
+  const zeroIdx = g.constant('int64', [1], [0]);
+  const stepB = op('Reshape', [stepSteps, g.ints([1])]);
+  const hiIdx = op('Min', [add(iota, stepB), lastIdx]);
+  const loIdx = op('Max', [sub(iota, stepB), zeroIdx]);
+  const cntHi = castF(sub(hiIdx, iota));
+  const cntLo = castF(sub(iota, loIdx));
+  const outMean = div(
+    sub(op('Gather', [fCum, hiIdx], { axis: { i: 1 } }), fCum),
+    op('Max', [cntHi, k(1)]),
+  );
+  const inMean = div(
+    sub(fCum, op('Gather', [fCum, loIdx], { axis: { i: 1 } })),
+    op('Max', [cntLo, k(1)]),
+  );
+  const fStd = op('Sqrt', [
+    add(wMean(mul(sub(fEdge, wMean(fEdge)), sub(fEdge, wMean(fEdge)))), k(1e-6)),
+  ]);
+  const stepAbs = op('Abs', [div(sub(outMean, inMean), fStd)]);
+  const stepEv = div(stepAbs, add(k(1), mul(stepAbs, k(1 / p.stepCap))));
 
   // ---- corrective clicks: positives push the contour out, negatives pull it in ------------------------
   const dxp = sub(xs, cx); // [1,N]
@@ -217,7 +264,10 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const prevPrior = mul(mul(mul(dl, dl), k(-p.previousMaskWeight)), hasMaskIn);
 
   // ---- log evidence per state ------------------------------------------------------------------------
-  let L = sub(mul(edge, k(p.edgeWeight)), mul(regionCost, k(p.regionWeight)));
+  let L = sub(
+    add(mul(edge, k(p.edgeWeight)), mul(stepEv, k(p.stepWeight))),
+    mul(regionCost, k(p.regionWeight)),
+  );
   L = add(L, mul(sub(allowed, k(1)), k(30)));
   L = sub(L, mul(clickPenalty, k(p.clickPenalty)));
   L = add(L, prevPrior);
@@ -229,39 +279,33 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   for (let j = 0; j < steps; j++) {
     idx.push((((j - E) % K) + K) % K, (((K + E - 1 - j) % K) + K) % K);
   }
-  const stacked = op('Reshape', [
-    op('Gather', [ev, g.constant('int64', [steps, 2], idx)], { axis: { i: 0 } }),
-    g.ints([steps, 2, 1, 1, R]),
-  ]);
-  const kernel = Array.from({ length: 2 * D + 1 }, (_, i) =>
-    Math.exp(-p.smoothness * (i - D) ** 2),
-  );
-  const kern = g.constant('float32', [1, 1, 1, 2 * D + 1], kernel);
-  const normalise = (v: string) => div(v, add(sumAxes(v, [3]), k(1e-30)));
-  const at = (j: number) =>
-    op('Gather', [stacked, g.constant('int64', [], [j])], { axis: { i: 0 } }); // [2,1,1,R]
-  let state = normalise(at(0));
+  const stacked = op('Gather', [ev, g.constant('int64', [steps, 2], idx)], { axis: { i: 0 } }); // [steps,2,R]
+  const perStep = g.opMulti('Split', [stacked], steps, { axis: { i: 0 } });
+  // Banded transition matrix: T[i][j] = exp(-smoothness·(i−j)²) for |i−j| ≤ maxJump.
+  const T: number[] = [];
+  for (let i = 0; i < R; i++) {
+    for (let j = 0; j < R; j++)
+      T.push(Math.abs(i - j) <= D ? Math.exp(-p.smoothness * (i - j) ** 2) : 0);
+  }
+  const trans = g.constant('float32', [R, R], T);
+  const normalise = (v: string) => div(v, add(sumAxes(v, [2]), k(1e-30)));
+  let state = normalise(perStep[0]!); // [1,2,R]
   const states: string[] = [];
   const messages: string[] = [];
   for (let j = 1; j < steps; j++) {
-    const msg = op('Conv', [state, kern], { pads: { ints: [0, D, 0, D] } });
-    state = normalise(mul(msg, at(j)));
+    const msg = op('MatMul', [state, trans]);
+    const next = mul(msg, perStep[j]!);
+    // Rows of the evidence peak at 1, so renormalising every other step keeps float32 in range.
+    state = j % 2 === 0 || (j >= E && j < E + K) ? normalise(next) : next;
     if (j >= E && j < E + K) {
       states.push(state);
       messages.push(msg);
     }
   }
   const pick = (list: string[], which: number) =>
-    op(
-      'Gather',
-      [
-        op('Reshape', [op('Concat', list, { axis: { i: 0 } }), g.ints([K, 2, R])]),
-        g.constant('int64', [], [which]),
-      ],
-      {
-        axis: { i: 1 },
-      },
-    );
+    op('Gather', [op('Concat', list, { axis: { i: 0 } }), g.constant('int64', [], [which])], {
+      axis: { i: 1 },
+    });
   const fwd = pick(states, 0);
   const bwdAll = pick(messages, 1);
   const reversed = g.constant(
@@ -315,27 +359,6 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const lowRes = sub(mul(add(clipped, k(p.logitClip)), valid), k(p.logitClip));
   const lowRes4 = op('Reshape', [lowRes, g.ints([1, 1, G, G])]);
   g.output(lowRes4, 'low_res_masks', 'float32', [1, 1, G, G]);
-
-  // ---- full-size masks: bilinear sampling of the low-res logits at every original pixel ---------------
-  const Hi = op('Cast', [H], { to: { i: 7 } });
-  const Wi = op('Cast', [W], { to: { i: 7 } });
-  const colsF = mul(add(op('Range', [k(0), op('Squeeze', [W]), k(1)]), k(0.5)), scale);
-  const rowsF = mul(add(op('Range', [k(0), op('Squeeze', [H]), k(1)]), k(0.5)), scale);
-  const shapeHW = op('Concat', [Hi, Wi], { axis: { i: 0 } });
-  const gxFull = op('Expand', [op('Unsqueeze', [norm(colsF), g.ints([0])]), shapeHW]);
-  const gyFull = op('Expand', [op('Unsqueeze', [norm(rowsF), g.ints([1])]), shapeHW]);
-  const fullGrid = op('Unsqueeze', [
-    op('Concat', [op('Unsqueeze', [gxFull, g.ints([2])]), op('Unsqueeze', [gyFull, g.ints([2])])], {
-      axis: { i: 2 },
-    }),
-    g.ints([0]),
-  ]);
-  const masks = op('GridSample', [lowRes4, fullGrid], {
-    align_corners: { i: 0 },
-    mode: { s: 'bilinear' },
-    padding_mode: { s: 'border' },
-  });
-  g.output(masks, 'masks', 'float32', [1, 1, 'H', 'W']);
 
   // ---- quality score -------------------------------------------------------------------------------------
   const edgeSupport = div(sumAxes(mul(sharp, edge), [0, 1]), k(K));

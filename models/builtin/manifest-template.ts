@@ -41,13 +41,12 @@ export function builtinManifest(encoderSha256: string, decoderSha256: string): M
         { name: 'orig_im_size', dtype: 'float32', shape: [2], role: 'orig_im_size' },
       ],
       outputs: [
-        { name: 'masks', dtype: 'float32', shape: [1, 1, 'H', 'W'], role: 'masks' },
         { name: 'iou_predictions', dtype: 'float32', shape: [1, 1], role: 'scores' },
         { name: 'low_res_masks', dtype: 'float32', shape: [1, 1, G, G], role: 'low_res_masks' },
       ],
       pointCoords: 'model-input',
       padPoint: false,
     },
-    output: { maskSource: 'masks', threshold: 0, postprocess: [] },
+    output: { maskSource: 'low_res_masks', threshold: 0, postprocess: [] },
   };
 }

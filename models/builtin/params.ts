@@ -27,8 +27,18 @@ export const BUILTIN_PARAMS = {
   edgeWeight: 1.2,
   /** Saturation of the gradient evidence (in units of the mean gradient). */
   edgeCap: 4,
+  /** Weight of the scale-adaptive step evidence (mean outside − mean inside, windows ∝ r). */
+  stepWeight: 0,
+  /** The step windows span [r/stepRatio, r] and [r, r·stepRatio]. */
+  stepRatio: 1.25,
+  /** Saturation of the step evidence (in image standard deviations). */
+  stepCap: 3,
   /** Weight of the region (interior appearance) cost. */
   regionWeight: 6,
+  /** Box prompts: samples beyond this fraction of the way to the box edge form the background model. */
+  boxRingFraction: 0.85,
+  /** Box prompts: scale of the two-class region cost relative to the point-prompt region cost. */
+  boxRegionScale: 0.75,
   /** Width (std units of the normalised image) of the interior appearance model. */
   appearanceWidth: 0.7,
   /** The outside band used by the region cost spans [r, bandRatio · r]. */
