@@ -65,15 +65,33 @@ function normalise(ps: Float32Array[], spec: PreprocessSpec['normalize']): void 
   }
 }
 
+/** Exact 2:1 downscale by 2×2 block averaging (the common 512 → 256 case, and area-exact). */
+function halve(p: Float32Array, w: number, h: number): Float32Array {
+  const ow = w >> 1;
+  const oh = h >> 1;
+  const out = new Float32Array(ow * oh);
+  for (let y = 0; y < oh; y++) {
+    const r0 = 2 * y * w;
+    const r1 = r0 + w;
+    const o = y * ow;
+    for (let x = 0; x < ow; x++) {
+      const c = 2 * x;
+      out[o + x] = 0.25 * (p[r0 + c]! + p[r0 + c + 1]! + p[r1 + c]! + p[r1 + c + 1]!);
+    }
+  }
+  return out;
+}
+
 export function preprocess(frame: Frame, spec: PreprocessSpec): EncoderInput {
   const geometry = modelGeometry(frame.width, frame.height, spec.size, spec.resize);
   const rw = geometry.resizedWidth;
   const rh = geometry.resizedHeight;
-  const resized = planes(frame, spec.channels).map((p) =>
-    rw === frame.width && rh === frame.height
-      ? p
-      : resizePlane(p, frame.width, frame.height, rw, rh),
-  );
+  const resized = planes(frame, spec.channels).map((p) => {
+    if (rw === frame.width && rh === frame.height) return p;
+    if (rw * 2 === frame.width && rh * 2 === frame.height)
+      return halve(p, frame.width, frame.height);
+    return resizePlane(p, frame.width, frame.height, rw, rh);
+  });
   normalise(resized, spec.normalize);
   const outW = spec.pad ? spec.size : rw;
   const outH = spec.pad ? spec.size : rh;

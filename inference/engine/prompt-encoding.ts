@@ -49,18 +49,26 @@ export function encodePoints(
   return { coords, labels, count: pts.length };
 }
 
-/** The previous mask resized to the decoder's mask_input grid (zeros when absent). */
+const zeroMasks = new Map<number, Float32Array>();
+
+/** The previous mask resized to the decoder's mask_input grid (a shared zero grid when absent). */
 export function encodeMaskInput(
   previous: PreviousMask | undefined,
   width: number,
   height: number,
 ): FeedTensor {
-  let data: Float32Array = new Float32Array(width * height);
-  if (previous) {
-    data =
-      previous.width === width && previous.height === height
-        ? Float32Array.from(previous.logits)
-        : resizePlane(previous.logits, previous.width, previous.height, width, height);
+  const dims = [1, 1, height, width];
+  if (!previous) {
+    let zeros = zeroMasks.get(width * height);
+    if (!zeros) {
+      zeros = new Float32Array(width * height);
+      zeroMasks.set(width * height, zeros);
+    }
+    return { dtype: 'float32', dims, data: zeros };
   }
-  return { dtype: 'float32', dims: [1, 1, height, width], data };
+  const data =
+    previous.width === width && previous.height === height
+      ? previous.logits
+      : resizePlane(previous.logits, previous.width, previous.height, width, height);
+  return { dtype: 'float32', dims, data };
 }

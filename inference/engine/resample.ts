@@ -78,10 +78,31 @@ export function resizePlane(
   return out;
 }
 
+/** Bilinear source positions of `n` output cells spread over `valid` source cells (cell-centre aligned). */
+function axisTaps(
+  n: number,
+  valid: number,
+  size: number,
+): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
+  const i0 = new Int32Array(n);
+  const i1 = new Int32Array(n);
+  const f = new Float32Array(n);
+  const s = valid / n;
+  for (let o = 0; o < n; o++) {
+    const g = Math.min(Math.max((o + 0.5) * s - 0.5, 0), size - 1);
+    const lo = Math.floor(g);
+    i0[o] = lo;
+    i1[o] = Math.min(lo + 1, size - 1);
+    f[o] = g - lo;
+  }
+  return { i0, i1, f };
+}
+
 /**
  * Samples a low-resolution logit grid onto a width×height image, where the region
  * [0, validWidth) × [0, validHeight) of the grid (in grid cells, fractional) covers the image.
- * Bilinear with cell-centre alignment; writes `logit > threshold` into a 0/1 mask.
+ * Bilinear with cell-centre alignment; writes `logit > threshold` into a 0/1 mask. Output spans
+ * whose four grid corners agree are filled at once; only spans at the boundary are interpolated.
  */
 export function upsampleToMask(
   low: Float32Array,
@@ -94,31 +115,44 @@ export function upsampleToMask(
   threshold: number,
 ): Uint8Array {
   const out = new Uint8Array(width * height);
-  const sx = validWidth / width;
-  const sy = validHeight / height;
-  const x0 = new Int32Array(width);
-  const fx = new Float32Array(width);
-  for (let x = 0; x < width; x++) {
-    const gx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), lw - 1);
-    const i = Math.min(Math.floor(gx), lw - 2 < 0 ? 0 : lw - 2);
-    x0[x] = i;
-    fx[x] = gx - i;
-  }
+  const tx = axisTaps(width, validWidth, lw);
+  const ty = axisTaps(height, validHeight, lh);
+  // Spans of output columns sharing the same pair of grid columns.
+  const spanStart: number[] = [0];
+  for (let x = 1; x < width; x++)
+    if (tx.i0[x] !== tx.i0[x - 1] || tx.i1[x] !== tx.i1[x - 1]) spanStart.push(x);
+  spanStart.push(width);
   for (let y = 0; y < height; y++) {
-    const gy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), lh - 1);
-    const j = Math.min(Math.floor(gy), lh - 2 < 0 ? 0 : lh - 2);
-    const fy = gy - j;
-    const r0 = j * lw;
-    const r1 = Math.min(j + 1, lh - 1) * lw;
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const i = x0[x]!;
-      const i1 = Math.min(i + 1, lw - 1);
-      const f = fx[x]!;
-      const top = low[r0 + i]! + (low[r0 + i1]! - low[r0 + i]!) * f;
-      const bottom = low[r1 + i]! + (low[r1 + i1]! - low[r1 + i]!) * f;
-      out[row + x] = top + (bottom - top) * fy > threshold ? 1 : 0;
+    const r0 = ty.i0[y]! * lw;
+    const r1 = ty.i1[y]! * lw;
+    const fy = ty.f[y]!;
+    const o = y * width;
+    let runStart = -1; // start of a pending run of all-inside spans
+    for (let s = 0; s + 1 < spanStart.length; s++) {
+      const x0 = spanStart[s]!;
+      const x1 = spanStart[s + 1]!;
+      const a = tx.i0[x0]!;
+      const b = tx.i1[x0]!;
+      const tl = low[r0 + a]!;
+      const tr = low[r0 + b]!;
+      const bl = low[r1 + a]!;
+      const br = low[r1 + b]!;
+      if (tl > threshold && tr > threshold && bl > threshold && br > threshold) {
+        if (runStart < 0) runStart = x0;
+        continue;
+      }
+      if (runStart >= 0) {
+        out.fill(1, o + runStart, o + x0);
+        runStart = -1;
+      }
+      if (tl > threshold || tr > threshold || bl > threshold || br > threshold) {
+        const left = tl + (bl - tl) * fy;
+        const right = tr + (br - tr) * fy;
+        for (let x = x0; x < x1; x++)
+          out[o + x] = left + (right - left) * tx.f[x]! > threshold ? 1 : 0;
+      }
     }
+    if (runStart >= 0) out.fill(1, o + runStart, o + width);
   }
   return out;
 }
