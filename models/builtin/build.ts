@@ -11,7 +11,7 @@ import type { Manifest } from '../../inference/engine/manifest.ts';
 import { readManifest } from '../../inference/engine/model-pair.ts';
 import { buildDecoder } from './decoder-graph.ts';
 import { buildEncoder } from './encoder-graph.ts';
-import { BUILTIN_PARAMS } from './params.ts';
+import { BUILTIN_PARAMS, type BuiltinParams } from './params.ts';
 import { builtinManifest } from './manifest-template.ts';
 
 export const BUILTIN_DIR = dirname(fileURLToPath(import.meta.url));
@@ -24,13 +24,13 @@ export interface BuiltModel {
 }
 
 /** Pure: the two ONNX files and the manifest that describes them. */
-export function buildBuiltinModel(): BuiltModel {
-  const encoder = buildEncoder(BUILTIN_PARAMS);
-  const decoder = buildDecoder(BUILTIN_PARAMS);
+export function buildBuiltinModel(params: BuiltinParams = BUILTIN_PARAMS): BuiltModel {
+  const encoder = buildEncoder(params);
+  const decoder = buildDecoder(params);
   return {
     encoder,
     decoder,
-    manifest: builtinManifest(sha256Bytes(encoder), sha256Bytes(decoder)),
+    manifest: builtinManifest(sha256Bytes(encoder), sha256Bytes(decoder), params),
   };
 }
 
@@ -72,8 +72,11 @@ export async function ensureBuiltinModel(
 }
 
 /** Regenerates files and manifest (after a deliberate change of the builder or its parameters). */
-export function writeBuiltinModel(dir = BUILTIN_DIR): Manifest {
-  const built = buildBuiltinModel();
+export function writeBuiltinModel(
+  dir = BUILTIN_DIR,
+  params: BuiltinParams = BUILTIN_PARAMS,
+): Manifest {
+  const built = buildBuiltinModel(params);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, built.manifest.files.encoder.path), built.encoder);
   writeFileSync(join(dir, built.manifest.files.decoder.path), built.decoder);

@@ -10,7 +10,7 @@
  * Inputs and outputs follow the official SAM ONNX decoder contract.
  */
 import { GraphBuilder } from '../onnx/graph-builder.ts';
-import type { BuiltinParams } from './params.ts';
+import { embeddingChannels, type BuiltinParams } from './params.ts';
 
 export function buildDecoder(p: BuiltinParams): Uint8Array {
   const g = new GraphBuilder('pocus_builtin_decoder');
@@ -36,7 +36,8 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
     op('ReduceMin', [a], { axes: { ints: axes }, keepdims: { i: 1 } });
   const blend = (flag: string, a: string, b: string) => add(mul(flag, a), mul(sub(k(1), flag), b));
 
-  const emb = g.input('image_embeddings', 'float32', [1, 4, G, G]);
+  const C = embeddingChannels(p);
+  const emb = g.input('image_embeddings', 'float32', [1, C, G, G]);
   const coords = g.input('point_coords', 'float32', [1, 'num_points', 2]);
   const labels = g.input('point_labels', 'float32', [1, 'num_points']);
   const maskIn = g.input('mask_input', 'float32', [1, 1, G, G]);
@@ -131,21 +132,66 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
       }),
       g.ints([-1, K, R]),
     ]);
-  const samples = sampleOf(emb); // [4,K,R]
-  const ch = (i: number) =>
-    op('Gather', [samples, g.constant('int64', [], [i])], { axis: { i: 0 } });
-  const fRegion = ch(1);
-  const gx = ch(2);
-  const gy = ch(3);
+  const samples = sampleOf(emb); // [C,K,R]
+  // Scale-adaptive reading: a sample at radius r blends the channels whose scale σ is nearest
+  // r / divisor (piecewise linear in log σ, clamped to the scales available).
+  const scaleBlend = (
+    first: number,
+    stride: number,
+    scales: readonly number[],
+    divisor: number,
+  ) => {
+    const logs = scales.map(Math.log);
+    const target = op('Clip', [
+      op('Log', [div(r, k(2 * divisor))]),
+      k(logs[0]!),
+      k(logs[logs.length - 1]!),
+    ]);
+    let acc = '';
+    scales.forEach((_, j) => {
+      const lo = j > 0 ? logs[j]! - logs[j - 1]! : 1;
+      const hi = j < logs.length - 1 ? logs[j + 1]! - logs[j]! : 1;
+      const d = sub(target, k(logs[j]!));
+      const rising = op('Relu', [add(k(1), div(d, k(lo)))]);
+      const falling = op('Relu', [sub(k(1), div(d, k(hi)))]);
+      const weight = op('Min', [rising, falling]); // [1,R]
+      const chan = op('Gather', [samples, g.constant('int64', [], [first + j * stride])], {
+        axis: { i: 0 },
+      });
+      const term = mul(chan, weight);
+      acc = acc ? add(acc, term) : term;
+    });
+    return acc;
+  };
+  const nR = p.regionScales.length;
+  const fRegion = scaleBlend(0, 1, p.regionScales, p.regionScaleDivisor);
+  const gx = scaleBlend(nR, 2, p.edgeScales, p.edgeScaleDivisor);
+  const gy = scaleBlend(nR + 1, 2, p.edgeScales, p.edgeScaleDivisor);
 
-  // ---- which states are allowed: inside the bounds, above the smallest plausible size -----------
-  const inBounds = castF(op('LessOrEqual', [r, rmax]));
+  // ---- which states are allowed -------------------------------------------------------------------
+  // Inside the box or image, above the smallest plausible size, and before the ray first meets a
+  // pixel with no echo data at all (outside a sector, a black margin): the edge of the field of
+  // view is not an object boundary. (Not applied when the prompt itself sits on such a pixel.)
+  const fFine = op('Gather', [samples, g.constant('int64', [], [0])], { axis: { i: 0 } });
+  const noData = castF(op('LessOrEqual', [fFine, k(p.noDataLevel)]));
+  const seedNoData = op('Gather', [noData, g.constant('int64', [1], [0])], { axis: { i: 1 } }); // [K,1]
+  const reached = castF(
+    op('Greater', [op('CumSum', [noData, g.constant('int64', [], [1])]), k(0)]),
+  );
+  const inBounds = mul(
+    castF(op('LessOrEqual', [r, rmax])),
+    sub(k(1), mul(reached, sub(k(1), seedNoData))),
+  );
   const floor = blend(hasBox, mul(rmax, k(0.15)), k(p.minObjectRadius));
   const aboveFloor = castF(op('GreaterOrEqual', [r, floor]));
   const allowed = mul(inBounds, aboveFloor); // [K,R]
+  const reachable = maxAxes(mul(r, inBounds), [1]); // [K,1]: the farthest allowed radius per ray
 
   // ---- statistics over the sampled area (weights ∝ r², log-spaced annuli) ------------------------
-  const w = mul(mul(r, r), inBounds);
+  // Pixels with no echo data do not count in the image statistics, or the contrast between
+  // tissues would be measured against black.
+  const hasData = sub(k(1), noData);
+  const w = mul(mul(mul(r, r), inBounds), hasData);
   const wSum = add(sumAxes(w, [0, 1]), k(1e-6));
   const wMean = (v: string) => div(sumAxes(mul(w, v), [0, 1]), wSum);
   const mean = wMean(fRegion);
@@ -156,19 +202,45 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const gscale = add(wMean(gmag), k(1e-6));
 
   // ---- interior appearance and region cost -----------------------------------------------------------
-  const rseed = op('Max', [
-    blend(hasBox, mul(minAxes(rmax, [0, 1]), k(p.seedBoxFraction)), k(p.seedRadius)),
-    k(p.minRadius * 1.5),
-  ]);
+  // Box prompts: the interior sample is the centre part of the box, read at one fixed scale.
+  const rseed = op('Max', [mul(minAxes(rmax, [0, 1]), k(p.seedBoxFraction)), k(p.minRadius * 1.5)]);
   const wSeed = mul(mul(r, r), castF(op('LessOrEqual', [r, rseed])));
-  const muIn = div(
-    sumAxes(mul(wSeed, fn), [0, 1]),
+  const seedChannel = op('Gather', [samples, g.constant('int64', [], [p.seedScaleIndex])], {
+    axis: { i: 0 },
+  });
+  const muBox = div(
+    sumAxes(mul(wSeed, div(sub(seedChannel, mean), std)), [0, 1]),
     add(sumAxes(op('Expand', [wSeed, g.ints([K, R])]), [0, 1]), k(1e-6)),
   );
+  // Point prompts: the object's size is unknown, so the interior estimate is scale-adaptive: a sample
+  // at radius r is compared with the mean of everything within r / interiorRatio of the point (an
+  // object reaching r contains that disc), but never less than seedRadius.
+  const axis1 = g.constant('int64', [], [1]);
+  const colSum = op('CumSum', [sumAxes(mul(w, fn), [0]), axis1]); // [1,R] inclusive over radius
+  const colW = op('CumSum', [sumAxes(w, [0]), axis1]);
+  const iotaF = g.constant(
+    'float32',
+    [1, R],
+    Array.from({ length: R }, (_, i) => i),
+  );
+  const shift = div(k(Math.log(p.interiorRatio)), dlog);
+  const floorIdx = div(op('Log', [k(p.seedRadius / p.minRadius)]), dlog);
+  const innerIdx = op(
+    'Cast',
+    [op('Floor', [op('Clip', [op('Max', [sub(iotaF, shift), floorIdx]), k(0), k(R - 1)])])],
+    {
+      to: { i: 7 },
+    },
+  );
+  const innerFlat = op('Reshape', [innerIdx, g.ints([R])]);
+  const muPoint = div(
+    op('Gather', [colSum, innerFlat], { axis: { i: 1 } }),
+    add(op('Gather', [colW, innerFlat], { axis: { i: 1 } }), k(1e-6)),
+  ); // [1,R]
+  const muIn = blend(hasBox, muBox, muPoint);
   const dz = sub(fn, muIn);
   const sim = op('Exp', [mul(mul(dz, dz), k(-1 / (2 * p.appearanceWidth * p.appearanceWidth)))]);
   const wAll = mul(r, r);
-  const axis1 = g.constant('int64', [], [1]);
   const insideArea = op('CumSum', [op('Expand', [wAll, g.ints([K, R])]), axis1], {
     exclusive: { i: 1 },
   });
@@ -211,35 +283,14 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   // ---- boundary evidence: radial gradient, saturated -------------------------------------------------
   const radial = div(add(mul(gx, ux), mul(gy, uy)), gscale);
   const absR = op('Abs', [radial]);
-  const edge = div(absR, add(k(1), mul(absR, k(1 / p.edgeCap))));
-
-  // ---- scale-adaptive step: mean outside minus mean inside over windows proportional to r ---------------
-  const fEdge = ch(0);
-  const stepSteps = op('Max', [
-    op('Cast', [op('Ceil', [div(k(Math.log(p.stepRatio)), dlog)])], { to: { i: 7 } }),
-    g.constant('int64', [], [1]),
+  // The edge of the field of view is not evidence: drop edges with no echo data a little further out.
+  const aheadSteps = op('Reshape', [
+    op('Cast', [op('Ceil', [div(k(Math.log(p.noDataMarginRatio)), dlog)])], { to: { i: 7 } }),
+    g.ints([1]),
   ]);
-  const fCum = op('CumSum', [fEdge, axis1], { exclusive: { i: 1 } }); // Σ_{j<i}
-  const lastIdx = g.constant('int64', [1], [R - 1]);
-  const zeroIdx = g.constant('int64', [1], [0]);
-  const stepB = op('Reshape', [stepSteps, g.ints([1])]);
-  const hiIdx = op('Min', [add(iota, stepB), lastIdx]);
-  const loIdx = op('Max', [sub(iota, stepB), zeroIdx]);
-  const cntHi = castF(sub(hiIdx, iota));
-  const cntLo = castF(sub(iota, loIdx));
-  const outMean = div(
-    sub(op('Gather', [fCum, hiIdx], { axis: { i: 1 } }), fCum),
-    op('Max', [cntHi, k(1)]),
-  );
-  const inMean = div(
-    sub(fCum, op('Gather', [fCum, loIdx], { axis: { i: 1 } })),
-    op('Max', [cntLo, k(1)]),
-  );
-  const fStd = op('Sqrt', [
-    add(wMean(mul(sub(fEdge, wMean(fEdge)), sub(fEdge, wMean(fEdge)))), k(1e-6)),
-  ]);
-  const stepAbs = op('Abs', [div(sub(outMean, inMean), fStd)]);
-  const stepEv = div(stepAbs, add(k(1), mul(stepAbs, k(1 / p.stepCap))));
+  const aheadIdx = op('Min', [add(iota, aheadSteps), g.constant('int64', [1], [R - 1])]);
+  const dataAhead = sub(k(1), op('Gather', [reached, aheadIdx], { axis: { i: 1 } }));
+  const edge = mul(div(absR, add(k(1), mul(absR, k(1 / p.edgeCap)))), dataAhead);
 
   // ---- corrective clicks: positives push the contour out, negatives pull it in ------------------------
   const dxp = sub(xs, cx); // [1,N]
@@ -264,13 +315,13 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const prevPrior = mul(mul(mul(dl, dl), k(-p.previousMaskWeight)), hasMaskIn);
 
   // ---- log evidence per state ------------------------------------------------------------------------
-  let L = sub(
-    add(mul(edge, k(p.edgeWeight)), mul(stepEv, k(p.stepWeight))),
-    mul(regionCost, k(p.regionWeight)),
-  );
+  let L = sub(mul(edge, k(p.edgeWeight)), mul(regionCost, k(p.regionWeight)));
   L = add(L, mul(sub(allowed, k(1)), k(30)));
   L = sub(L, mul(clickPenalty, k(p.clickPenalty)));
   L = add(L, prevPrior);
+  // Point prompts: a mild preference for the larger of nested candidate objects (a tap means the
+  // whole structure, not a speckle-sized part of it).
+  L = add(L, mul(mul(sub(logr, k(Math.log(p.minRadius))), k(p.sizePreference)), sub(k(1), hasBox)));
   const ev = op('Exp', [sub(L, maxAxes(L, [1]))]); // [K,R]
 
   // ---- forward–backward on the unrolled circular chain (both directions batched) -----------------------
@@ -363,7 +414,7 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   // ---- quality score -------------------------------------------------------------------------------------
   const edgeSupport = div(sumAxes(mul(sharp, edge), [0, 1]), k(K));
   const regionFit = div(sumAxes(mul(sharp, regionCost), [0, 1]), k(K));
-  const touching = castF(op('Greater', [rc, mul(rmax, k(0.92))]));
+  const touching = castF(op('Greater', [rc, mul(reachable, k(0.92))]));
   const leak = mul(
     div(sumAxes(touching, [0, 1]), k(K)),
     sub(k(1), op('Reshape', [hasBox, g.ints([1, 1])])),

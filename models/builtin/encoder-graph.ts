@@ -2,12 +2,12 @@
  * Encoder of the built-in model: speckle-reducing block average to the feature grid, then
  * Gaussian smoothing at two scales and the gradient of the edge scale. Prompt-independent, so it
  * runs once per frame, like a SAM image encoder.
- * Input `image` [1,1,S,S] (grey 0–255, padded); output `image_embeddings` [1,4,G,G]:
- * channel 0 edge-scale image, 1 region-scale image, 2 ∂/∂x and 3 ∂/∂y of the edge-scale image
- * (per grid px, intensities on a 0–1 scale).
+ * Input `image` [1,1,S,S] (grey 0–255, padded); output `image_embeddings` [1,C,G,G]: the grid image
+ * smoothed at each region scale, then ∂/∂x and ∂/∂y of the grid image smoothed at each edge scale
+ * (intensities on a 0–1 scale, derivatives per grid px).
  */
 import { GraphBuilder } from '../onnx/graph-builder.ts';
-import type { BuiltinParams } from './params.ts';
+import { embeddingChannels, type BuiltinParams } from './params.ts';
 
 export function gaussianKernel(sigma: number): number[] {
   const half = Math.ceil(3 * sigma);
@@ -43,15 +43,18 @@ export function buildEncoder(p: BuiltinParams): Uint8Array {
     kernel_shape: { ints: [factor, factor] },
     strides: { ints: [factor, factor] },
   });
-  const ke = gaussianKernel(p.edgeSigma);
-  const kr = gaussianKernel(p.regionSigma);
-  const edge = separable(g, grid, ke, ke);
-  const region = separable(g, grid, kr, kr);
+  const smooth = (sigma: number) => {
+    const kern = gaussianKernel(sigma);
+    return separable(g, grid, kern, kern);
+  };
+  const regions = p.regionScales.map(smooth);
   // Central differences: ∂/∂x and ∂/∂y in intensity per grid px.
   const d = [-0.5, 0, 0.5];
-  const gx = separable(g, edge, d, [1]);
-  const gy = separable(g, edge, [1], d);
-  const out = g.op('Concat', [edge, region, gx, gy], { axis: { i: 1 } });
-  g.output(out, 'image_embeddings', 'float32', [1, 4, G, G]);
+  const gradients = p.edgeScales.flatMap((sigma) => {
+    const e = smooth(sigma);
+    return [separable(g, e, d, [1]), separable(g, e, [1], d)];
+  });
+  const out = g.op('Concat', [...regions, ...gradients], { axis: { i: 1 } });
+  g.output(out, 'image_embeddings', 'float32', [1, embeddingChannels(p), G, G]);
   return g.toBytes({ role: 'encoder', model: 'pocus-builtin' });
 }

@@ -1,9 +1,14 @@
 /** The built-in model's manifest, filled with the checksums of freshly built files. */
 import type { Manifest } from '../../inference/engine/manifest.ts';
-import { BUILTIN_PARAMS as P } from './params.ts';
+import { BUILTIN_PARAMS, embeddingChannels, type BuiltinParams } from './params.ts';
 
-export function builtinManifest(encoderSha256: string, decoderSha256: string): Manifest {
+export function builtinManifest(
+  encoderSha256: string,
+  decoderSha256: string,
+  P: BuiltinParams = BUILTIN_PARAMS,
+): Manifest {
   const G = P.gridSize;
+  const C = embeddingChannels(P);
   return {
     schemaVersion: 1,
     id: 'builtin',
@@ -24,11 +29,11 @@ export function builtinManifest(encoderSha256: string, decoderSha256: string): M
     },
     encoder: {
       inputs: [{ name: 'image', dtype: 'float32', shape: [1, 1, P.inputSize, P.inputSize] }],
-      outputs: [{ name: 'image_embeddings', dtype: 'float32', shape: [1, 4, G, G] }],
+      outputs: [{ name: 'image_embeddings', dtype: 'float32', shape: [1, C, G, G] }],
     },
     decoder: {
       inputs: [
-        { name: 'image_embeddings', dtype: 'float32', shape: [1, 4, G, G], role: 'embedding' },
+        { name: 'image_embeddings', dtype: 'float32', shape: [1, C, G, G], role: 'embedding' },
         {
           name: 'point_coords',
           dtype: 'float32',

@@ -7,10 +7,19 @@ export const BUILTIN_PARAMS = {
   inputSize: 256,
   /** The encoder averages 2×2 blocks: feature grid side = inputSize / 2. */
   gridSize: 128,
-  /** Gaussian σ (grid px) of the edge-scale image whose gradient gives boundary evidence. */
-  edgeSigma: 1.5,
-  /** Gaussian σ (grid px) of the region-scale image used for the interior appearance model. */
-  regionSigma: 3,
+  /**
+   * Gaussian σ (grid px) of the smoothed images the encoder provides for the appearance model; the
+   * decoder reads a sample at radius r from the scale nearest r / regionScaleDivisor (scale-adaptive).
+   */
+  regionScales: [1, 2, 4],
+  regionScaleDivisor: 5,
+  /** Gaussian σ (grid px) of the images whose gradients give boundary evidence, and their divisor. */
+  edgeScales: [1, 1.5],
+  edgeScaleDivisor: 8,
+  /** Region-scale intensity (0–1) at or below which a pixel is taken as 'no echo data' (outside the view). */
+  noDataLevel: 0.002,
+  /** Edges with no echo data within r · noDataMarginRatio further out are ignored (view border). */
+  noDataMarginRatio: 1.15,
   /** Number of rays (angles) of the polar contour model. */
   rays: 48,
   /** Number of log-spaced radii per ray. */
@@ -27,12 +36,6 @@ export const BUILTIN_PARAMS = {
   edgeWeight: 1.2,
   /** Saturation of the gradient evidence (in units of the mean gradient). */
   edgeCap: 4,
-  /** Weight of the scale-adaptive step evidence (mean outside − mean inside, windows ∝ r). */
-  stepWeight: 0,
-  /** The step windows span [r/stepRatio, r] and [r, r·stepRatio]. */
-  stepRatio: 1.25,
-  /** Saturation of the step evidence (in image standard deviations). */
-  stepCap: 3,
   /** Weight of the region (interior appearance) cost. */
   regionWeight: 6,
   /** Box prompts: samples beyond this fraction of the way to the box edge form the background model. */
@@ -43,19 +46,30 @@ export const BUILTIN_PARAMS = {
   appearanceWidth: 0.7,
   /** The outside band used by the region cost spans [r, bandRatio · r]. */
   bandRatio: 1.4,
-  /** Radius (model px) around a point prompt taken as the interior sample; boxes use a fraction. */
+  /** Point prompts: smallest radius (model px) of the interior sample; boxes use a fraction of the box. */
   seedRadius: 8,
+  /** Point prompts: a sample at radius r is compared with the interior within r / interiorRatio. */
+  interiorRatio: 2,
   seedBoxFraction: 0.3,
+  /** Index (into regionScales) of the scale at which the interior sample is read. */
+  seedScaleIndex: 2,
   /** Smallest plausible object radius (model px) for point prompts. */
   minObjectRadius: 4,
   /** Log-evidence penalty for a contour that contradicts a corrective click (near-hard). */
   clickPenalty: 200,
+  /** Point prompts: log-evidence bonus per unit of log radius (prefers the whole structure). */
+  sizePreference: 0.15,
   /** Weight of the previous-mask prior on log radius. */
-  previousMaskWeight: 8,
+  previousMaskWeight: 0.5,
   /** Posterior sharpening exponent before taking the mean radius. */
   sharpen: 2,
   /** Logit scale: logits are signed distances in grid px, clipped to ±logitClip. */
   logitClip: 20,
-} as const;
+};
 
 export type BuiltinParams = typeof BUILTIN_PARAMS;
+
+/** Channels of the built-in embedding: one smoothed image per region scale, then ∂x, ∂y per edge scale. */
+export function embeddingChannels(p: BuiltinParams): number {
+  return p.regionScales.length + 2 * p.edgeScales.length;
+}
