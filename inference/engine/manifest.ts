@@ -102,6 +102,10 @@ export const ManifestSchema = Type.Object(
           description: 'space of point_coords: model-input pixels (SAM) or original pixels',
         }),
         padPoint: Type.Boolean({ description: 'append (0,0) label -1 when there is no box (SAM)' }),
+        pointOffset: Type.Number({
+          description:
+            'added to model-input point coordinates: -0.5 for SAM exports, which take pixel indices and add 0.5 themselves',
+        }),
       },
       { additionalProperties: false },
     ),

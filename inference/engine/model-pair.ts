@@ -23,6 +23,7 @@ import { validatePrompt, type Prompt } from './prompts.ts';
 import { upsampleToMask } from './resample.ts';
 import type { DecodeResult, Embedding, NamedTensor, Segmenter } from './types.ts';
 import { checkSignature } from './signature.ts';
+import { selectMask } from './mask-selection.ts';
 
 export interface ModelInfo {
   readonly modelId: string;
@@ -155,7 +156,7 @@ export class ModelPair implements Segmenter {
 
   decode(embedding: Embedding, prompt: Prompt): Promise<DecodeResult> {
     return this.track(async () => {
-      if (embedding.modelSha256 !== this.modelSha256) {
+      if (embedding.modelSha256 !== this.modelSha256 || embedding.modelId !== this.modelId) {
         throw new EngineError(
           'EMBEDDING_MISMATCH',
           `embedding from model ${embedding.modelId}, decoder is ${this.modelId}`,
@@ -166,10 +167,10 @@ export class ModelPair implements Segmenter {
       const m = this.manifest;
       const geometry = modelGeometry(W, H, m.preprocess.size, m.preprocess.resize);
       const t0 = performance.now();
-      const feeds = this.feeds(embedding, prompt, geometry);
+      const { feeds, pointCount } = this.feeds(embedding, prompt, geometry);
       const out = await this.decoder.run(feeds);
       const t1 = performance.now();
-      const result = this.result(out, prompt, geometry, W, H);
+      const result = this.result(out, prompt, geometry, W, H, pointCount);
       const t2 = performance.now();
       return {
         ...result,
@@ -185,9 +186,15 @@ export class ModelPair implements Segmenter {
     embedding: Embedding,
     prompt: Prompt,
     geometry: ModelGeometry,
-  ): Record<string, FeedTensor> {
+  ): { feeds: Record<string, FeedTensor>; pointCount: number } {
     const m = this.manifest;
-    const pts = encodePoints(prompt, geometry, m.decoder.pointCoords, m.decoder.padPoint);
+    const pts = encodePoints(
+      prompt,
+      geometry,
+      m.decoder.pointCoords,
+      m.decoder.padPoint,
+      m.decoder.pointOffset,
+    );
     const feeds: Record<string, FeedTensor> = {};
     for (const input of m.decoder.inputs) {
       switch (input.role) {
@@ -225,7 +232,7 @@ export class ModelPair implements Segmenter {
           break;
       }
     }
-    return feeds;
+    return { feeds, pointCount: pts.count };
   }
 
   private result(
@@ -234,6 +241,7 @@ export class ModelPair implements Segmenter {
     geometry: ModelGeometry,
     W: number,
     H: number,
+    pointCount: number,
   ): Omit<DecodeResult, 'modelId' | 'modelSha256' | 'decodeMs' | 'postprocessMs'> {
     const m = this.manifest;
     const named = (role: string) => {
@@ -242,9 +250,7 @@ export class ModelPair implements Segmenter {
     };
     const scores = named('scores')!;
     const low = named('low_res_masks')!;
-    // Multimask exports return several candidates: take the one the model scores best.
-    let best = 0;
-    for (let i = 1; i < scores.data.length; i++) if (scores.data[i]! > scores.data[best]!) best = i;
+    const best = selectMask(scores.data, pointCount);
     const lh = low.dims[2]!;
     const lw = low.dims[3]!;
     const lowLogits = low.data.slice(best * lw * lh, (best + 1) * lw * lh);

@@ -25,9 +25,13 @@ export function encodePoints(
   geometry: ModelGeometry,
   space: Manifest['decoder']['pointCoords'],
   padPoint: boolean,
+  offset = 0,
 ): EncodedPoints {
-  const map = (x: number, y: number): { x: number; y: number } =>
-    space === 'model-input' ? imageToModel(geometry, { x, y }) : { x, y };
+  const map = (x: number, y: number): { x: number; y: number } => {
+    if (space !== 'model-input') return { x, y };
+    const m = imageToModel(geometry, { x, y });
+    return { x: m.x + offset, y: m.y + offset };
+  };
   const pts: { x: number; y: number; label: number }[] = prompt.points.map((p) => ({
     ...map(p.x, p.y),
     label: p.label === 'positive' ? LABEL_POSITIVE : LABEL_NEGATIVE,

@@ -35,6 +35,11 @@ export interface Prompt {
 export function validatePrompt(prompt: Prompt, width: number, height: number): void {
   const inside = (x: number, y: number): boolean =>
     Number.isFinite(x) && Number.isFinite(y) && x >= 0 && y >= 0 && x <= width && y <= height;
+  // Prompts arrive from the network: refuse malformed shapes with a code, not a TypeError.
+  const points: unknown = (prompt as { points?: unknown } | null)?.points;
+  if (!Array.isArray(points) || !points.every((p) => typeof p === 'object' && p !== null)) {
+    throw new EngineError('PROMPT_INVALID', 'a prompt needs a points array of point objects');
+  }
   if (prompt.points.length === 0 && !prompt.box) {
     throw new EngineError('PROMPT_INVALID', 'a prompt needs at least one point or a box');
   }
@@ -69,7 +74,16 @@ export function validatePrompt(prompt: Prompt, width: number, height: number): v
     }
   }
   const m = prompt.previousMask;
-  if (m && m.logits.length !== m.width * m.height) {
-    throw new EngineError('PROMPT_INVALID', 'previous mask size does not match its logits');
+  if (m) {
+    const size = (v: number) => Number.isInteger(v) && v >= 1;
+    if (!size(m.width) || !size(m.height) || !(m.logits instanceof Float32Array)) {
+      throw new EngineError(
+        'PROMPT_INVALID',
+        'previous mask needs a positive integer size and Float32Array logits',
+      );
+    }
+    if (m.logits.length !== m.width * m.height) {
+      throw new EngineError('PROMPT_INVALID', 'previous mask size does not match its logits');
+    }
   }
 }

@@ -51,6 +51,7 @@ export function builtinManifest(
       ],
       pointCoords: 'model-input',
       padPoint: false,
+      pointOffset: 0,
     },
     output: { maskSource: 'low_res_masks', threshold: 0, postprocess: [] },
   };
