@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { isEngineError } from '../inference/engine/errors.ts';
-import { BUILTIN_MODEL_ID, openModel } from '../inference/engine/model-registry.ts';
+import { openModel } from '../inference/engine/model-registry.ts';
+import { loadInferenceConfig } from '../inference/config.ts';
 import { formatEvalTable, runEval } from './eval/run-eval.ts';
 
 const USAGE =
@@ -19,8 +20,8 @@ async function main(): Promise<number> {
       'box-jitter': { type: 'string', default: '0' },
       seed: { type: 'string', default: '1' },
       clicks: { type: 'string', default: '0' },
-      model: { type: 'string', default: BUILTIN_MODEL_ID },
-      threads: { type: 'string', default: '2' },
+      model: { type: 'string' },
+      threads: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -28,7 +29,8 @@ async function main(): Promise<number> {
   const boxJitter = Number(values['box-jitter']);
   const seed = Number(values.seed);
   const clicks = Number(values.clicks);
-  const threads = Number(values.threads);
+  const config = loadInferenceConfig();
+  const threads = values.threads === undefined ? config.intraOpThreads : Number(values.threads);
   if (!values.images || !values.masks || (prompt !== 'box' && prompt !== 'point')) {
     console.error(USAGE);
     return 2;
@@ -44,11 +46,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = values.json ? undefined : (line: string) => console.error(line);
-  const model = await openModel(values.model, {
-    executionProviders: ['cpu'],
-    intraOpThreads: threads,
-    log,
-  });
+  const model = await openModel(
+    values.model ?? config.modelId,
+    { executionProviders: config.executionProviders, intraOpThreads: threads, log },
+    config.modelsDir,
+  );
   try {
     const report = await runEval(model, {
       imagesDir: values.images,

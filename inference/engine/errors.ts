@@ -4,6 +4,7 @@
  * Expected outcomes (no mask, low score) are return values; these are for refusals and faults.
  */
 export const ENGINE_ERROR_CODES = {
+  CONFIG_INVALID: 'a configuration value is missing, malformed or out of range',
   MODEL_MANIFEST_MISSING: 'the model manifest file does not exist',
   MODEL_MANIFEST_INVALID: 'the model manifest is not valid JSON or breaks the manifest schema',
   MODEL_FILE_MISSING: 'an ONNX file named by the manifest does not exist',

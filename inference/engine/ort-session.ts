@@ -65,16 +65,23 @@ export async function openSession(
         intraOpNumThreads: options.intraOpThreads,
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
+        // A missing accelerator is expected on many boxes: we log the fallback ourselves below.
+        logSeverityLevel: provider === 'cpu' ? 3 : 4,
       };
       session =
         typeof model === 'string'
           ? await ort.InferenceSession.create(model, opts)
           : await ort.InferenceSession.create(model, opts);
     } catch (e) {
-      errors.push(`${provider}: ${e instanceof Error ? e.message : String(e)}`);
+      errors.push(
+        `${provider}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200)}`,
+      );
       continue;
     }
-    options.log?.(`${label}: execution provider ${provider} (${options.intraOpThreads} threads)`);
+    const skipped = errors.length ? `; unavailable: ${errors.join(' | ')}` : '';
+    options.log?.(
+      `${label}: execution provider ${provider} (${options.intraOpThreads} intra-op threads)${skipped}`,
+    );
     return wrap(session, provider);
   }
   throw new EngineError('MODEL_LOAD_FAILED', `${label}: ${errors.join(' | ')}`);
