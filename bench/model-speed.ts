@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { createPhantom } from '../capture/phantom/index.ts';
-import { BUILTIN_MODEL_ID, openModel } from '../inference/engine/model-registry.ts';
+import { openModel } from '../inference/engine/model-registry.ts';
+import { loadInferenceConfig } from '../inference/config.ts';
 import type { Prompt } from '../inference/engine/prompts.ts';
 import { latencySummary, type LatencySummary } from './latency-summary.ts';
 
@@ -14,8 +15,8 @@ export const BUDGETS_MS = { encoderP99: 15, decoderP99: 4 } as const;
 
 const { values } = parseArgs({
   options: {
-    model: { type: 'string', default: BUILTIN_MODEL_ID },
-    threads: { type: 'string', default: '1' },
+    model: { type: 'string' },
+    threads: { type: 'string' },
     frames: { type: 'string', default: '200' },
     size: { type: 'string', default: '512x512' },
     json: { type: 'boolean', default: false },
@@ -23,7 +24,8 @@ const { values } = parseArgs({
 });
 const [width, height] = (values.size ?? '').split('x').map(Number);
 const frames = Number(values.frames);
-const threads = Number(values.threads);
+const config = loadInferenceConfig();
+const threads = values.threads === undefined ? config.intraOpThreads : Number(values.threads);
 if (!width || !height || !(frames >= 20) || !(threads >= 1)) {
   console.error(
     'usage: npm run bench:model -- [--model ID] [--threads N] [--frames F≥20] [--size WxH] [--json]',
@@ -31,10 +33,15 @@ if (!width || !height || !(frames >= 20) || !(threads >= 1)) {
   process.exit(2);
 }
 
-const model = await openModel(values.model, {
-  executionProviders: ['cpu'],
-  intraOpThreads: threads,
-});
+const model = await openModel(
+  values.model ?? config.modelId,
+  {
+    executionProviders: config.executionProviders,
+    intraOpThreads: threads,
+    log: (l: string) => console.error(l),
+  },
+  config.modelsDir,
+);
 const phantom = createPhantom({ width, height, seed: 4242 });
 const warmup = 10;
 const encoderMs: number[] = [];
