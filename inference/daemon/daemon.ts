@@ -1,0 +1,252 @@
+/**
+ * The inference daemon's I/O shell: newest frame in (conflated SUB), one cycle at a time
+ * (encode, decode the active prompts, publish masks with per-stage timestamps), control requests
+ * on a ROUTER, a status heartbeat with the boot id on the results PUB.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as zmq from 'zeromq';
+import type { InferenceConfig } from '../config.ts';
+import { isEngineError } from '../engine/errors.ts';
+import type { Frame } from '../engine/frame.ts';
+import type { ModelHost } from '../engine/model-host.ts';
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  peekRequestId,
+  ProtocolError,
+} from '../protocol/envelope.ts';
+import { encodeRle } from '../protocol/mask-rle.ts';
+import {
+  FrameHeader,
+  parseHeader,
+  Request,
+  type MaskObject,
+  type MasksHeader,
+} from '../protocol/messages.ts';
+import { PROTOCOL_VERSION } from '../protocol/version.ts';
+import { DaemonCounters } from './counters.ts';
+import { handleRequest, failure, type ControlState } from './control.ts';
+import { chooseObjects, delayBeforeCycleMs, ema, isStale } from './cycle-plan.ts';
+import { SerialSender } from './serial-sender.ts';
+
+const now = (): bigint => process.hrtime.bigint();
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function ensureIpcDir(endpoint: string): void {
+  if (endpoint.startsWith('ipc://'))
+    mkdirSync(dirname(endpoint.slice('ipc://'.length)), { recursive: true });
+}
+
+export class InferenceDaemon {
+  readonly bootId = randomUUID();
+  readonly counters = new DaemonCounters();
+  private readonly frames = new zmq.Subscriber({ conflate: true });
+  private readonly results = new zmq.Publisher();
+  private readonly control = new zmq.Router();
+  private readonly sender: SerialSender;
+  private readonly state: ControlState;
+  private readonly lastDecodedNs = new Map<string, bigint>();
+  private decodeMsEstimate: number | undefined;
+  private running = true;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly epochNs = now();
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly config: InferenceConfig,
+    host: ModelHost,
+    private readonly log: (line: string) => void,
+  ) {
+    this.state = { bootId: this.bootId, host, prompts: new Map(), paused: false };
+    this.sender = new SerialSender(
+      (m) => this.results.send(m),
+      (e) => this.log(`publish failed: ${String(e)}`),
+    );
+  }
+
+  async start(): Promise<void> {
+    const { endpoints } = this.config;
+    for (const e of [endpoints.results, endpoints.control, endpoints.frames]) ensureIpcDir(e);
+    await this.results.bind(endpoints.results);
+    await this.control.bind(endpoints.control);
+    this.frames.connect(endpoints.frames);
+    this.frames.subscribe();
+    this.publishStatus();
+    this.heartbeat = setInterval(() => this.publishStatus(), 1000);
+    this.loops.push(this.controlLoop(), this.frameLoop());
+    this.log(
+      `ready: boot ${this.bootId}, model ${this.state.host.modelId}, tick ${this.config.tickPeriodMs} ms, ${this.config.schedule}`,
+    );
+  }
+
+  private publishStatus(): void {
+    const info = this.state.host.info();
+    this.sender.sendStatus(
+      encodeEnvelope({
+        v: PROTOCOL_VERSION,
+        kind: 'status',
+        bootId: this.bootId,
+        modelId: info.modelId,
+        modelSha256: info.modelSha256,
+        executionProvider: info.encoderProvider,
+        paused: this.state.paused,
+        promptCount: this.state.prompts.size,
+        tickPeriodMs: this.config.tickPeriodMs,
+        stats: this.counters.snapshot(),
+      }),
+    );
+  }
+
+  private async controlLoop(): Promise<void> {
+    try {
+      for await (const [identity, message] of this.control) {
+        if (!identity || !message) continue;
+        let reply;
+        try {
+          const { header } = decodeEnvelope(message);
+          reply = await handleRequest(parseHeader(Request, header, 'control request'), this.state);
+        } catch (e) {
+          const id = peekRequestId(message);
+          reply =
+            e instanceof ProtocolError
+              ? failure(id, e.code, e.message)
+              : failure(id, 'INTERNAL', String(e));
+        }
+        await this.control.send([identity, encodeEnvelope(reply)]);
+        if (reply.ok) this.publishStatus();
+      }
+    } catch (e) {
+      if (this.running) this.log(`control loop stopped: ${String(e)}`);
+    }
+  }
+
+  private async frameLoop(): Promise<void> {
+    while (this.running) {
+      let message: Buffer | undefined;
+      try {
+        [message] = await this.frames.receive();
+      } catch (e) {
+        if (this.running) this.log(`frame receive failed: ${String(e)}`);
+        return;
+      }
+      if (!message) continue;
+      const receivedAtNs = now();
+      this.counters.framesReceived += 1;
+      if (this.state.paused || this.state.prompts.size === 0) continue;
+      const wait = delayBeforeCycleMs(
+        this.config.schedule,
+        receivedAtNs,
+        this.epochNs,
+        this.config.tickPeriodMs,
+      );
+      if (wait > 0) await sleep(wait);
+      try {
+        await this.cycle(message, receivedAtNs);
+      } catch (e) {
+        this.log(
+          `cycle failed: ${isEngineError(e) || e instanceof ProtocolError ? e.message : String(e)}`,
+        );
+      }
+    }
+  }
+
+  private async cycle(message: Buffer, receivedAtNs: bigint): Promise<void> {
+    const { header: raw, body } = decodeEnvelope(message);
+    const header = parseHeader(FrameHeader, raw, 'frame');
+    const capturedAtNs = BigInt(header.capturedAtNs);
+    const tick = this.config.tickPeriodMs;
+    if (isStale(now(), capturedAtNs, tick)) {
+      this.counters.framesSkippedStale += 1;
+      return;
+    }
+    const frame: Frame = {
+      width: header.width,
+      height: header.height,
+      channels: header.channels,
+      data: body,
+    };
+    const encodeStartNs = now();
+    const embedding = await this.state.host.encode(frame);
+    const encodeEndNs = now();
+    this.counters.encoded(encodeEndNs);
+    const encodeMs = Number(encodeEndNs - encodeStartNs) / 1e6;
+    const slots = [...this.state.prompts.keys()].map((objectId) => ({
+      objectId,
+      lastDecodedNs: this.lastDecodedNs.get(objectId) ?? 0n,
+    }));
+    const chosen = chooseObjects(slots, this.decodeMsEstimate ?? 3, Math.max(tick - encodeMs, 1));
+    const objects: MaskObject[] = [];
+    const bodies: Uint8Array[] = [];
+    let offset = 0;
+    for (const objectId of chosen) {
+      const spec = this.state.prompts.get(objectId);
+      if (!spec) continue; // removed during this cycle
+      const t0 = now();
+      try {
+        const result = await this.state.host.decode(embedding, {
+          points: spec.points,
+          ...(spec.box ? { box: spec.box } : {}),
+        });
+        const rle = encodeRle(result.mask.data);
+        let area = 0;
+        for (let i = 0; i < result.mask.data.length; i++) area += result.mask.data[i]!;
+        objects.push({
+          objectId,
+          score: result.score,
+          areaPx: area,
+          rleOffset: offset,
+          rleLength: rle.length,
+        });
+        bodies.push(rle);
+        offset += rle.length;
+      } catch (e) {
+        this.log(`object ${objectId}: ${isEngineError(e) ? e.message : String(e)}`);
+      }
+      const t1 = now();
+      this.lastDecodedNs.set(objectId, t1);
+      this.decodeMsEstimate = ema(this.decodeMsEstimate, Number(t1 - t0) / 1e6);
+    }
+    const decodeEndNs = now();
+    const publishedAtNs = now();
+    const masks: MasksHeader = {
+      v: PROTOCOL_VERSION,
+      kind: 'masks',
+      bootId: this.bootId,
+      frameSeq: header.seq,
+      capturedAtNs: header.capturedAtNs,
+      receivedAtNs: receivedAtNs.toString(),
+      encodeStartNs: encodeStartNs.toString(),
+      encodeEndNs: encodeEndNs.toString(),
+      decodeEndNs: decodeEndNs.toString(),
+      publishedAtNs: publishedAtNs.toString(),
+      modelId: embedding.modelId,
+      modelSha256: embedding.modelSha256,
+      width: header.width,
+      height: header.height,
+      objects,
+      stats: this.counters.snapshot(),
+    };
+    this.counters.framesProcessed += 1;
+    if (Number(decodeEndNs - encodeStartNs) / 1e6 > tick) this.counters.ticksOverrun += 1;
+    const bodyAll = new Uint8Array(offset);
+    let at = 0;
+    for (const b of bodies) {
+      bodyAll.set(b, at);
+      at += b.length;
+    }
+    await this.sender.sendMasks(encodeEnvelope(masks, bodyAll));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.sender.drain();
+    this.frames.close();
+    this.control.close();
+    this.results.close();
+    await Promise.allSettled(this.loops);
+    await this.state.host.close();
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The typed messages of the ZeroMQ links (schemas are the single source of the types):
+ * capture → daemon/appliance `frame`; daemon → appliance `masks` and `status`;
+ * appliance ⇄ daemon control `request` / `reply`. Times are CLOCK_MONOTONIC ns as decimal strings
+ * (they exceed 2^53); coordinates are original-image pixels.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { ProtocolError } from './envelope.ts';
+
+const Ns = Type.String({ pattern: '^[0-9]+$', description: 'CLOCK_MONOTONIC nanoseconds' });
+const Num = Type.Number();
+
+export const FrameHeader = Type.Object({
+  v: Type.Integer(),
+  kind: Type.Literal('frame'),
+  seq: Type.Integer({ minimum: 0 }),
+  capturedAtNs: Ns,
+  wallTimeMs: Num,
+  width: Type.Integer({ minimum: 1 }),
+  height: Type.Integer({ minimum: 1 }),
+  pixelType: Type.Literal('uint8'),
+  channels: Type.Union([Type.Literal(1), Type.Literal(3)]),
+  sourceId: Type.String(),
+  spacingMm: Type.Optional(Type.Tuple([Num, Num])),
+  originMm: Type.Optional(Type.Array(Num, { minItems: 2, maxItems: 3 })),
+  direction: Type.Optional(Type.Array(Num, { minItems: 4, maxItems: 9 })),
+  probeTransform: Type.Optional(Type.Array(Num, { minItems: 16, maxItems: 16 })),
+  /** Set by the synthetic source: the phantom frame, so clients can recompute its ground truth. */
+  synthetic: Type.Optional(
+    Type.Object({ seed: Type.Integer(), index: Type.Integer({ minimum: 0 }) }),
+  ),
+});
+export type FrameHeader = Static<typeof FrameHeader>;
+
+const PointLabel = Type.Union([Type.Literal('positive'), Type.Literal('negative')]);
+export const PromptSpec = Type.Object({
+  objectId: Type.String({ minLength: 1, maxLength: 64 }),
+  points: Type.Array(Type.Object({ x: Num, y: Num, label: PointLabel }), { maxItems: 64 }),
+  box: Type.Optional(Type.Object({ x0: Num, y0: Num, x1: Num, y1: Num })),
+});
+export type PromptSpec = Static<typeof PromptSpec>;
+
+export const MaskObject = Type.Object({
+  objectId: Type.String(),
+  score: Num,
+  areaPx: Type.Integer({ minimum: 0 }),
+  /** Byte offset and length of this object's run-length mask in the message body. */
+  rleOffset: Type.Integer({ minimum: 0 }),
+  rleLength: Type.Integer({ minimum: 0 }),
+});
+export type MaskObject = Static<typeof MaskObject>;
+
+export const DaemonStats = Type.Object({
+  framesReceived: Type.Integer(),
+  framesProcessed: Type.Integer(),
+  framesSkippedStale: Type.Integer(),
+  ticksOverrun: Type.Integer(),
+  encodeRateHz: Num,
+});
+export type DaemonStats = Static<typeof DaemonStats>;
+
+export const MasksHeader = Type.Object({
+  v: Type.Integer(),
+  kind: Type.Literal('masks'),
+  bootId: Type.String(),
+  frameSeq: Type.Integer({ minimum: 0 }),
+  capturedAtNs: Ns,
+  receivedAtNs: Ns,
+  encodeStartNs: Ns,
+  encodeEndNs: Ns,
+  decodeEndNs: Ns,
+  publishedAtNs: Ns,
+  modelId: Type.String(),
+  modelSha256: Type.String(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  objects: Type.Array(MaskObject),
+  stats: DaemonStats,
+});
+export type MasksHeader = Static<typeof MasksHeader>;
+
+export const StatusHeader = Type.Object({
+  v: Type.Integer(),
+  kind: Type.Literal('status'),
+  bootId: Type.String(),
+  modelId: Type.String(),
+  modelSha256: Type.String(),
+  executionProvider: Type.String(),
+  paused: Type.Boolean(),
+  promptCount: Type.Integer(),
+  tickPeriodMs: Num,
+  stats: DaemonStats,
+});
+export type StatusHeader = Static<typeof StatusHeader>;
+
+export const Request = Type.Union([
+  Type.Object({
+    v: Type.Integer(),
+    kind: Type.Literal('request'),
+    id: Type.Integer(),
+    op: Type.Literal('hello'),
+  }),
+  Type.Object({
+    v: Type.Integer(),
+    kind: Type.Literal('request'),
+    id: Type.Integer(),
+    op: Type.Literal('setPrompts'),
+    prompts: Type.Array(PromptSpec, { maxItems: 64 }),
+  }),
+  Type.Object({
+    v: Type.Integer(),
+    kind: Type.Literal('request'),
+    id: Type.Integer(),
+    op: Type.Literal('pause'),
+  }),
+  Type.Object({
+    v: Type.Integer(),
+    kind: Type.Literal('request'),
+    id: Type.Integer(),
+    op: Type.Literal('resume'),
+  }),
+  Type.Object({
+    v: Type.Integer(),
+    kind: Type.Literal('request'),
+    id: Type.Integer(),
+    op: Type.Literal('modelInfo'),
+  }),
+  Type.Object({
+    v: Type.Integer(),
+    kind: Type.Literal('request'),
+    id: Type.Integer(),
+    op: Type.Literal('switchModel'),
+    modelId: Type.String({ minLength: 1 }),
+  }),
+]);
+export type Request = Static<typeof Request>;
+export type RequestOp = Request['op'];
+
+export const Reply = Type.Union([
+  Type.Object({
+    v: Type.Integer(),
+    kind: Type.Literal('reply'),
+    id: Type.Integer(),
+    ok: Type.Literal(true),
+    result: Type.Unknown(),
+  }),
+  Type.Object({
+    v: Type.Integer(),
+    kind: Type.Literal('reply'),
+    id: Type.Integer(),
+    ok: Type.Literal(false),
+    error: Type.Object({ code: Type.String(), message: Type.String() }),
+  }),
+]);
+export type Reply = Static<typeof Reply>;
+
+/** Checks a decoded header against a schema; a mismatch is PROTOCOL_MALFORMED. */
+export function parseHeader<S extends TSchema>(
+  schema: S,
+  header: unknown,
+  what: string,
+): Static<S> {
+  if (!Value.Check(schema, header)) {
+    const first = [...Value.Errors(schema, header)][0];
+    throw new ProtocolError(
+      'PROTOCOL_MALFORMED',
+      `${what}: ${first ? `${first.path} ${first.message}` : 'invalid'}`,
+    );
+  }
+  return header;
+}

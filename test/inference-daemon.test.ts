@@ -1,0 +1,189 @@
+/**
+ * The real inference daemon process over real ZeroMQ sockets: readiness with a boot id, the
+ * versioned control handshake, masks for phantom frames with per-stage timestamps, stale frames
+ * skipped, clean stop.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as zmq from 'zeromq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPhantom } from '../capture/phantom/index.ts';
+import { decodeEnvelope, encodeEnvelope } from '../inference/protocol/envelope.ts';
+import { decodeRle } from '../inference/protocol/mask-rle.ts';
+import {
+  MasksHeader,
+  parseHeader,
+  Reply,
+  StatusHeader,
+  type FrameHeader,
+} from '../inference/protocol/messages.ts';
+import { PROTOCOL_VERSION } from '../inference/protocol/version.ts';
+import { startService, type Service } from './support/processes.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'daemon-'));
+const endpoints = {
+  POCUS_FRAMES_ENDPOINT: `ipc://${join(dir, 'frames.sock')}`,
+  POCUS_RESULTS_ENDPOINT: `ipc://${join(dir, 'results.sock')}`,
+  POCUS_CONTROL_ENDPOINT: `ipc://${join(dir, 'control.sock')}`,
+};
+const W = 256;
+const phantom = createPhantom({ width: W, height: W, seed: 77 });
+
+describe('inference daemon (real process, real sockets)', () => {
+  let daemon: Service;
+  const frames = new zmq.Publisher();
+  const results = new zmq.Subscriber();
+  const control = new zmq.Dealer();
+  let requestId = 0;
+
+  const request = async (body: Record<string, unknown>, v = PROTOCOL_VERSION) => {
+    requestId += 1;
+    await control.send(encodeEnvelope({ v, kind: 'request', id: requestId, ...body }));
+    const [reply] = await control.receive();
+    return parseHeader(Reply, decodeEnvelope(reply!).header, 'reply');
+  };
+
+  const nextOf = async (kind: 'masks' | 'status') => {
+    for (;;) {
+      const [m] = await results.receive();
+      const { header, body } = decodeEnvelope(m!);
+      if (header.kind === kind) return { header, body };
+    }
+  };
+
+  let seq = 0;
+  const publishFrame = async (index: number, capturedAtNs = process.hrtime.bigint()) => {
+    const f = phantom.frame(index);
+    const header: FrameHeader = {
+      v: PROTOCOL_VERSION,
+      kind: 'frame',
+      seq: seq++,
+      capturedAtNs: capturedAtNs.toString(),
+      wallTimeMs: Date.now(),
+      width: W,
+      height: W,
+      pixelType: 'uint8',
+      channels: 1,
+      sourceId: 'synthetic',
+      synthetic: { seed: 77, index },
+    };
+    await frames.send(encodeEnvelope(header, f.image));
+    return { header, frame: f };
+  };
+
+  beforeAll(async () => {
+    await frames.bind(endpoints.POCUS_FRAMES_ENDPOINT);
+    daemon = startService('inference/main.ts', { ...endpoints, POCUS_EXECUTION_PROVIDERS: 'cpu' });
+    await daemon.waitFor(/ready: boot/);
+    results.connect(endpoints.POCUS_RESULTS_ENDPOINT);
+    results.subscribe();
+    control.connect(endpoints.POCUS_CONTROL_ENDPOINT);
+  });
+
+  afterAll(async () => {
+    frames.close();
+    results.close();
+    control.close();
+    await daemon.stop();
+  });
+
+  it('announces itself with a boot id and answers hello with its protocol version and model', async () => {
+    const status = parseHeader(StatusHeader, (await nextOf('status')).header, 'status');
+    expect(status.bootId).toMatch(/[0-9a-f-]{36}/);
+    const hello = await request({ op: 'hello' });
+    expect(hello.ok).toBe(true);
+    if (hello.ok)
+      expect(hello.result).toMatchObject({
+        protocolVersion: PROTOCOL_VERSION,
+        bootId: status.bootId,
+        modelId: 'builtin',
+      });
+  });
+
+  it('refuses another protocol version and malformed requests with coded errors', async () => {
+    const wrong = await request({ op: 'hello' }, PROTOCOL_VERSION + 1);
+    expect(wrong).toMatchObject({
+      id: requestId,
+      ok: false,
+      error: { code: 'PROTOCOL_VERSION_MISMATCH' },
+    });
+    const bad = await request({ op: 'setPrompts', prompts: 'nope' });
+    expect(bad).toMatchObject({ id: requestId, ok: false, error: { code: 'PROTOCOL_MALFORMED' } });
+  });
+
+  it('publishes masks on the frame they were computed on, with stage timestamps in order', async () => {
+    const target = phantom
+      .frame(0)
+      .objects.find((o) => o.kind !== 'reflector' && o.inViewFraction === 1 && o.contrastDb < -12)!;
+    const set = await request({
+      op: 'setPrompts',
+      prompts: [
+        {
+          objectId: 'a',
+          points: [{ x: target.centroid.x, y: target.centroid.y, label: 'positive' }],
+        },
+      ],
+    });
+    expect(set.ok).toBe(true);
+    const sent = new Map<number, ReturnType<typeof phantom.frame>>();
+    const pump = setInterval(() => {
+      const index = seq;
+      void publishFrame(index).then((s) => sent.set(s.header.seq, s.frame));
+    }, 33);
+    try {
+      let masks: MasksHeader | undefined;
+      let body: Buffer | undefined;
+      while (!masks || masks.objects.length === 0 || !sent.has(masks.frameSeq)) {
+        const m = await nextOf('masks');
+        masks = parseHeader(MasksHeader, m.header, 'masks');
+        body = m.body;
+      }
+      const ns = [
+        masks.capturedAtNs,
+        masks.receivedAtNs,
+        masks.encodeStartNs,
+        masks.encodeEndNs,
+        masks.decodeEndNs,
+        masks.publishedAtNs,
+      ].map(BigInt);
+      for (let i = 1; i < ns.length; i++) expect(ns[i]! >= ns[i - 1]!).toBe(true);
+      expect(masks.modelId).toBe('builtin');
+      const obj = masks.objects[0]!;
+      expect(obj.objectId).toBe('a');
+      const mask = decodeRle(
+        new Uint8Array(body!.subarray(obj.rleOffset, obj.rleOffset + obj.rleLength)),
+        new Uint8Array(W * W),
+      );
+      const truth = sent.get(masks.frameSeq)!.labels;
+      let inter = 0;
+      let a = 0;
+      let b = 0;
+      for (let i = 0; i < mask.length; i++) {
+        const t = truth[i] === target.id ? 1 : 0;
+        inter += mask[i]! & t;
+        a += mask[i]!;
+        b += t;
+      }
+      expect((2 * inter) / (a + b)).toBeGreaterThan(0.8);
+    } finally {
+      clearInterval(pump);
+    }
+  });
+
+  it('never starts a frame older than one tick: it is counted as skipped', async () => {
+    const before = parseHeader(StatusHeader, (await nextOf('status')).header, 'status').stats
+      .framesSkippedStale;
+    await publishFrame(1, process.hrtime.bigint() - 5_000_000_000n);
+    let after = before;
+    for (let i = 0; i < 5 && after === before; i++) {
+      after = parseHeader(StatusHeader, (await nextOf('status')).header, 'status').stats
+        .framesSkippedStale;
+    }
+    expect(after).toBe(before + 1);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    expect(await daemon.stop('SIGTERM')).toBe(0);
+  });
+});

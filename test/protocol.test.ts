@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { chooseObjects, delayBeforeCycleMs, isStale } from '../inference/daemon/cycle-plan.ts';
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  peekRequestId,
+  ProtocolError,
+} from '../inference/protocol/envelope.ts';
+import { decodeRle, encodeRle } from '../inference/protocol/mask-rle.ts';
+import { PROTOCOL_VERSION } from '../inference/protocol/version.ts';
+
+describe('envelope', () => {
+  it('round-trips header and body', () => {
+    const body = new Uint8Array([1, 2, 3, 250]);
+    const m = encodeEnvelope({ v: PROTOCOL_VERSION, kind: 'x', n: 5 }, body);
+    const { header, body: b } = decodeEnvelope(m);
+    expect(header).toEqual({ v: PROTOCOL_VERSION, kind: 'x', n: 5 });
+    expect([...b]).toEqual([...body]);
+  });
+  it('refuses another version, truncation and non-JSON with codes', () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e instanceof ProtocolError ? e.code : 'other';
+      }
+      return 'none';
+    };
+    expect(code(() => decodeEnvelope(encodeEnvelope({ v: PROTOCOL_VERSION + 1 })))).toBe(
+      'PROTOCOL_VERSION_MISMATCH',
+    );
+    expect(code(() => decodeEnvelope(Buffer.from([9, 0, 0, 0, 1])))).toBe('PROTOCOL_MALFORMED');
+    const junk = Buffer.concat([Buffer.from([3, 0, 0, 0]), Buffer.from('abc')]);
+    expect(code(() => decodeEnvelope(junk))).toBe('PROTOCOL_MALFORMED');
+    expect(peekRequestId(encodeEnvelope({ v: 99, id: 17 }))).toBe(17);
+    expect(peekRequestId(junk)).toBe(0);
+  });
+});
+
+describe('mask run-length encoding', () => {
+  it('round-trips masks starting with either value, including empty and full', () => {
+    for (const mask of [
+      Uint8Array.from([0, 0, 1, 1, 1, 0, 1]),
+      Uint8Array.from([1, 1, 0]),
+      new Uint8Array(10),
+      new Uint8Array(10).fill(1),
+    ]) {
+      expect([...decodeRle(encodeRle(mask), new Uint8Array(mask.length))]).toEqual([...mask]);
+    }
+    expect(encodeRle(Uint8Array.from([1, 1, 0])).length).toBe(12); // runs 0, 2, 1
+  });
+  it('refuses runs that do not cover the mask exactly', () => {
+    expect(() => decodeRle(encodeRle(new Uint8Array(5)), new Uint8Array(6))).toThrow(RangeError);
+    expect(() => decodeRle(encodeRle(new Uint8Array(7)), new Uint8Array(6))).toThrow(RangeError);
+  });
+});
+
+describe('cycle planning', () => {
+  it('a frame older than one tick is stale', () => {
+    expect(isStale(1_000_000_000n, 1_000_000_000n - 59_000_000n, 60)).toBe(false);
+    expect(isStale(1_000_000_000n, 1_000_000_000n - 61_000_000n, 60)).toBe(true);
+  });
+  it('free-running starts at once; tick-aligned waits for the next boundary', () => {
+    expect(delayBeforeCycleMs('free-running', 125_000_000n, 0n, 60)).toBe(0);
+    expect(delayBeforeCycleMs('tick-aligned', 125_000_000n, 0n, 60)).toBeCloseTo(55);
+    expect(delayBeforeCycleMs('tick-aligned', 120_000_000n, 0n, 60)).toBe(0);
+  });
+  it('decodes everything that fits; else the least recently updated first', () => {
+    const objects = [
+      { objectId: 'a', lastDecodedNs: 30n },
+      { objectId: 'b', lastDecodedNs: 10n },
+      { objectId: 'c', lastDecodedNs: 20n },
+    ];
+    expect(chooseObjects(objects, 3, 60)).toEqual(['a', 'b', 'c']);
+    expect(chooseObjects(objects, 25, 60)).toEqual(['b', 'c']);
+    expect(chooseObjects(objects, 100, 60)).toEqual(['b']);
+  });
+});
