@@ -1,9 +1,49 @@
 /**
- * `npm start`: will supervise capture → inference → appliance (the live-loop issue). Until that
- * lands it says so plainly and exits non-zero rather than pretending to run.
+ * `npm start [-- --source S] [-- --fps F] [-- --model ID]`: runs capture → inference → appliance
+ * under one supervisor, on built-in defaults (synthetic phantom, built-in model). SIGINT/SIGTERM
+ * stop all three. In production, systemd units (systemd/) restart services instead.
  */
-console.error(
-  'npm start: the live loop (capture → inference daemon → appliance server) is not built yet (NOT_IMPLEMENTED).\n' +
-    'Available now: npm run eval, npm run models:import, npm run models:build, npm run bench:model (see README.md).',
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { Supervisor } from './supervisor/supervisor.ts';
+
+const { values } = parseArgs({
+  options: {
+    source: { type: 'string' },
+    fps: { type: 'string' },
+    model: { type: 'string' },
+  },
+});
+const root = fileURLToPath(new URL('..', import.meta.url));
+const env = (pairs: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(pairs).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+
+const supervisor = new Supervisor(
+  [
+    {
+      name: 'capture',
+      entry: 'capture/main.ts',
+      env: env({ POCUS_SOURCE: values.source, POCUS_FPS: values.fps }),
+    },
+    { name: 'inference', entry: 'inference/main.ts', env: env({ POCUS_MODEL: values.model }) },
+    { name: 'appliance', entry: 'appliance/main.ts', env: {} },
+  ],
+  root,
+  (line) => console.log(line),
 );
-process.exit(2);
+supervisor.start();
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[supervisor] ${signal}: stopping all services`);
+  supervisor.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,0 +1,279 @@
+/**
+ * The tablet protocol (appliance ⇄ browser / Node clients over the `/live` WebSocket), one typed,
+ * versioned contract shared by the server, the UI and test/bench clients. Pure and browser-safe
+ * (no Buffer). Server → client: binary messages [u32 LE header length][header JSON, UTF-8][payload];
+ * client → server: JSON text. Times are the appliance host's CLOCK_MONOTONIC ns as decimal strings;
+ * coordinates are original-image pixels (x right, y down, origin top-left).
+ */
+// Named builders (not the `Type` namespace) so the browser bundle takes only these.
+import {
+  Integer,
+  Literal,
+  Number as NumberSchema,
+  Object as ObjectSchema,
+  Optional,
+  String as StringSchema,
+  Union,
+  type Static,
+  type TProperties,
+} from '@sinclair/typebox';
+
+export const TABLET_PROTOCOL_VERSION = 1;
+
+export type FrameEncoding = 'jpeg' | 'png' | 'raw';
+export type StreamMode = 'paired' | 'newest';
+
+// ---- server → client headers --------------------------------------------------------------
+
+export interface MaskObjectView {
+  readonly objectId: string;
+  /** '#rrggbb' from the fixed palette. */
+  readonly color: string;
+  readonly score: number;
+  readonly areaPx: number;
+  /** Byte range of this object's run-length mask (inference/protocol/mask-rle.ts) in the payload. */
+  readonly rleOffset: number;
+  readonly rleLength: number;
+}
+
+/** Masks computed on frame `frameSeq`; `ageMs` is how much older that frame is than the one shown. */
+export interface MaskSet {
+  readonly frameSeq: number;
+  readonly capturedAtNs: string;
+  readonly ageMs: number;
+  readonly width: number;
+  readonly height: number;
+  readonly objects: readonly MaskObjectView[];
+}
+
+export interface StreamInfo {
+  readonly encoding: FrameEncoding;
+  readonly mode: StreamMode;
+  readonly maxMaskAgeMs: number;
+}
+
+export interface HelloMessage {
+  readonly v: number;
+  readonly kind: 'hello';
+  readonly clientId: string;
+  readonly serverNs: string;
+  readonly stream: StreamInfo;
+}
+
+export interface FrameMessage {
+  readonly v: number;
+  readonly kind: 'frame';
+  readonly seq: number;
+  readonly capturedAtNs: string;
+  /** When the appliance built this message (before any wait in the client's slot). */
+  readonly emittedAtNs: string;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 3;
+  readonly encoding: FrameEncoding;
+  /** The image occupies payload bytes [0, imageLength); masks follow. */
+  readonly imageLength: number;
+  /** Paired mode: the masks computed on this very frame (ageMs 0). Newest mode: the last fresh masks. */
+  readonly masks?: MaskSet;
+}
+
+export interface MasksMessage {
+  readonly v: number;
+  readonly kind: 'masks';
+  readonly emittedAtNs: string;
+  readonly masks: MaskSet;
+}
+
+export interface PromptView {
+  readonly objectId: string;
+  readonly color: string;
+  readonly points: readonly PromptPoint[];
+  readonly box?: PromptBox;
+  readonly createdBy: string;
+  readonly updatedAtMs: number;
+}
+
+export interface ObjectStateView {
+  readonly objectId: string;
+  /** tracked: in the latest masks with area > 0; lost: area 0; pending: no masks yet. */
+  readonly state: 'pending' | 'tracked' | 'lost';
+  readonly score: number | null;
+  readonly areaPx: number | null;
+  readonly frameSeq: number | null;
+}
+
+export interface DaemonStatusView {
+  readonly state: 'down' | 'connecting' | 'ready' | 'stale';
+  readonly modelId: string | null;
+  readonly paused: boolean | null;
+  readonly lastStatusAgeMs: number | null;
+  readonly promptSync: 'idle' | 'pending' | 'synced' | 'failed';
+  readonly lastError: { readonly code: string; readonly message: string } | null;
+}
+
+export interface CaptureStatusView {
+  readonly state: 'live' | 'stale' | 'down';
+  readonly sourceId: string | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly fps: number;
+  readonly lastFrameAgeMs: number | null;
+}
+
+export interface StateMessage {
+  readonly v: number;
+  readonly kind: 'state';
+  readonly prompts: readonly PromptView[];
+  readonly objects: readonly ObjectStateView[];
+  readonly daemon: DaemonStatusView;
+  readonly capture: CaptureStatusView;
+  /** This client: its mode and the frames replaced in its slot before they could be sent. */
+  readonly client: {
+    readonly clientId: string;
+    readonly mode: StreamMode;
+    readonly framesSent: number;
+    readonly framesDropped: number;
+  };
+}
+
+export interface PongMessage {
+  readonly v: number;
+  readonly kind: 'pong';
+  readonly t: number;
+  readonly serverNs: string;
+}
+
+export interface ErrorMessage {
+  readonly v: number;
+  readonly kind: 'error';
+  readonly code: string;
+  readonly message: string;
+  /** The `ref` of the client message that caused it, when it had one. */
+  readonly ref?: string;
+}
+
+export type ServerMessage =
+  HelloMessage | FrameMessage | MasksMessage | StateMessage | PongMessage | ErrorMessage;
+
+// ---- client → server (JSON text; schemas are the single source of the types) ---------------
+
+const Coord = NumberSchema({ minimum: -1e6, maximum: 1e6 });
+const Ref = Optional(StringSchema({ maxLength: 64 }));
+const ObjectId = StringSchema({ minLength: 1, maxLength: 64 });
+export const PointLabel = Union([Literal('positive'), Literal('negative')]);
+export const PromptPoint = ObjectSchema(
+  { x: Coord, y: Coord, label: PointLabel },
+  { additionalProperties: false },
+);
+export type PromptPoint = Static<typeof PromptPoint>;
+export const PromptBox = ObjectSchema(
+  { x0: Coord, y0: Coord, x1: Coord, y1: Coord },
+  { additionalProperties: false },
+);
+export type PromptBox = Static<typeof PromptBox>;
+
+const msg = <K extends string, P extends TProperties>(kind: K, props: P) =>
+  ObjectSchema(
+    { v: Integer(), kind: Literal(kind), ref: Ref, ...props },
+    { additionalProperties: false },
+  );
+
+export const ClientMessage = Union([
+  /** A tap: a positive point that starts a new object. */
+  msg('addPrompt', { x: Coord, y: Coord }),
+  /** A refining point on an existing object. */
+  msg('addPoint', { objectId: ObjectId, x: Coord, y: Coord, label: PointLabel }),
+  msg('removePrompt', { objectId: ObjectId }),
+  msg('setMode', { mode: Union([Literal('paired'), Literal('newest')]) }),
+  /** `t`: the client's clock (ms); answered by `pong {t, serverNs}`. */
+  msg('ping', { t: NumberSchema() }),
+]);
+export type ClientMessage = Static<typeof ClientMessage>;
+
+/** Distributes Omit over a union. */
+type OmitV<T> = T extends unknown ? Omit<T, 'v'> : never;
+/** A client message as written by a caller (the version is added on encoding). */
+export type ClientMessageBody = OmitV<ClientMessage>;
+
+export function encodeClientMessage(message: ClientMessageBody): string {
+  return JSON.stringify({ v: TABLET_PROTOCOL_VERSION, ...message });
+}
+
+// ---- binary envelope --------------------------------------------------------------------------
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/** Builds one server message; `payload` parts are concatenated after the header. */
+export function encodeServerMessage(
+  header: ServerMessage,
+  payload: readonly Uint8Array[] = [],
+): Uint8Array {
+  const json = utf8Encoder.encode(JSON.stringify(header));
+  const total = 4 + json.length + payload.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  new DataView(out.buffer).setUint32(0, json.length, true);
+  out.set(json, 4);
+  let at = 4 + json.length;
+  for (const part of payload) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+export class TabletProtocolError extends Error {
+  override readonly name = 'TabletProtocolError';
+  constructor(
+    readonly code: 'BAD_MESSAGE' | 'PROTOCOL_VERSION_MISMATCH',
+    detail: string,
+  ) {
+    super(`${code}: ${detail}`);
+  }
+}
+
+const SERVER_KINDS = new Set(['hello', 'frame', 'masks', 'state', 'pong', 'error']);
+
+/** Splits a server message; checks the version and the kind, trusts the rest (the server's own). */
+export function decodeServerMessage(bytes: Uint8Array): {
+  header: ServerMessage;
+  payload: Uint8Array;
+} {
+  if (bytes.length < 4) throw new TabletProtocolError('BAD_MESSAGE', 'shorter than its prefix');
+  const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  if (4 + n > bytes.length) throw new TabletProtocolError('BAD_MESSAGE', 'header overruns');
+  let header: unknown;
+  try {
+    header = JSON.parse(utf8Decoder.decode(bytes.subarray(4, 4 + n)));
+  } catch {
+    throw new TabletProtocolError('BAD_MESSAGE', 'header is not JSON');
+  }
+  if (typeof header !== 'object' || header === null) {
+    throw new TabletProtocolError('BAD_MESSAGE', 'header is not an object');
+  }
+  const { v, kind } = header as { v?: unknown; kind?: unknown };
+  if (v !== TABLET_PROTOCOL_VERSION) {
+    throw new TabletProtocolError(
+      'PROTOCOL_VERSION_MISMATCH',
+      `server speaks ${String(v)}, this client ${TABLET_PROTOCOL_VERSION}`,
+    );
+  }
+  if (typeof kind !== 'string' || !SERVER_KINDS.has(kind)) {
+    throw new TabletProtocolError('BAD_MESSAGE', `unknown kind ${String(kind)}`);
+  }
+  return { header: header as ServerMessage, payload: bytes.subarray(4 + n) };
+}
+
+/** The run-length mask bytes of one object of a frame/masks message. */
+export function maskBytes(payload: Uint8Array, object: MaskObjectView): Uint8Array {
+  if (object.rleOffset + object.rleLength > payload.length) {
+    throw new TabletProtocolError('BAD_MESSAGE', `mask of ${object.objectId} overruns the payload`);
+  }
+  return payload.subarray(object.rleOffset, object.rleOffset + object.rleLength);
+}
+
+/** Monotonic ns (decimal string) → ms as a number, without losing ms precision past 2^53 ns. */
+export function nsToMs(ns: string): number {
+  const s = ns.padStart(7, '0');
+  return Number(s.slice(0, -6)) + Number(s.slice(-6)) / 1e6;
+}
