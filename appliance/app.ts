@@ -30,7 +30,12 @@ export interface AppDeps {
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const nowMs = deps.nowMs ?? (() => performance.now());
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 64 * 1024 });
+  // Requests are not logged one JSON line each: the supervisor's log stream stays readable; warnings remain.
+  const app = Fastify({
+    logger: deps.logger ? { level: 'warn' } : false,
+    disableRequestLogging: true,
+    bodyLimit: 64 * 1024,
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {

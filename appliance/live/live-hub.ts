@@ -118,6 +118,7 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
         encoding: deps.encoder.encoding,
         image,
         readyAtMs: nowMs(),
+        ...(job.header.synthetic === undefined ? {} : { synthetic: job.header.synthetic }),
       });
       wakeIdle();
     },
@@ -186,6 +187,15 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
     if (closed) return;
     const masks: FrameMasks = {
       frameSeq: header.frameSeq,
+      modelId: header.modelId,
+      stages: {
+        daemonReceivedAtNs: header.receivedAtNs,
+        encodeStartNs: header.encodeStartNs,
+        encodeEndNs: header.encodeEndNs,
+        decodeEndNs: header.decodeEndNs,
+        publishedAtNs: header.publishedAtNs,
+        applianceReceivedAtNs: monotonicNs().toString(),
+      },
       capturedAtNs: header.capturedAtNs,
       width: header.width,
       height: header.height,

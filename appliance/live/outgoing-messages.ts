@@ -38,6 +38,8 @@ function maskSet(
   }
   return {
     set: {
+      ...(masks.modelId === undefined ? {} : { modelId: masks.modelId }),
+      ...(masks.stages === undefined ? {} : { stages: masks.stages }),
       frameSeq: masks.frameSeq,
       capturedAtNs: masks.capturedAtNs,
       ageMs: Math.round(ageMs * 10) / 10,
@@ -70,6 +72,7 @@ export function frameMessage(
       encoding: frame.encoding,
       imageLength: frame.image.length,
       ...(withMasks === null ? {} : { masks: withMasks.set }),
+      ...(frame.synthetic === undefined ? {} : { synthetic: frame.synthetic }),
     },
     [frame.image, ...(withMasks?.parts ?? [])],
   );

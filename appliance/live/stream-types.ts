@@ -1,5 +1,5 @@
 /** The hub's internal stream items: an encoded frame and the masks the daemon computed on one. */
-import type { FrameEncoding } from './tablet-protocol.ts';
+import type { FrameEncoding, MaskStages } from './tablet-protocol.ts';
 
 export interface EncodedFrame {
   readonly seq: number;
@@ -12,6 +12,7 @@ export interface EncodedFrame {
   readonly image: Uint8Array;
   /** Appliance clock (ms) when the encoded image was ready. */
   readonly readyAtMs: number;
+  readonly synthetic?: { readonly seed: number; readonly index: number };
 }
 
 export interface ObjectMask {
@@ -24,6 +25,8 @@ export interface ObjectMask {
 
 export interface FrameMasks {
   readonly frameSeq: number;
+  readonly modelId?: string;
+  readonly stages?: MaskStages;
   readonly capturedAtNs: string;
   readonly width: number;
   readonly height: number;

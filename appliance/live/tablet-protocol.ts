@@ -36,8 +36,20 @@ export interface MaskObjectView {
   readonly rleLength: number;
 }
 
+/** Per-stage CLOCK_MONOTONIC ns of a mask set, from the daemon and the appliance (same host clock). */
+export interface MaskStages {
+  readonly daemonReceivedAtNs: string;
+  readonly encodeStartNs: string;
+  readonly encodeEndNs: string;
+  readonly decodeEndNs: string;
+  readonly publishedAtNs: string;
+  readonly applianceReceivedAtNs: string;
+}
+
 /** Masks computed on frame `frameSeq`; `ageMs` is how much older that frame is than the one shown. */
 export interface MaskSet {
+  readonly modelId?: string;
+  readonly stages?: MaskStages;
   readonly frameSeq: number;
   readonly capturedAtNs: string;
   readonly ageMs: number;
@@ -75,6 +87,8 @@ export interface FrameMessage {
   readonly imageLength: number;
   /** Paired mode: the masks computed on this very frame (ageMs 0). Newest mode: the last fresh masks. */
   readonly masks?: MaskSet;
+  /** Synthetic source: the phantom frame, so a client can recompute its exact ground truth. */
+  readonly synthetic?: { readonly seed: number; readonly index: number };
 }
 
 export interface MasksMessage {

@@ -51,6 +51,10 @@ function meta(list: readonly ort.InferenceSession.ValueMetadata[]): TensorMeta[]
   );
 }
 
+// onnxruntime's own logger prints a red error line for every unavailable execution provider; the
+// fallback is logged here instead, and real failures still arrive as exceptions.
+ort.env.logLevel = 'fatal';
+
 export async function openSession(
   model: string | Uint8Array,
   label: string,
