@@ -3,8 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Supervisor } from '../../appliance/supervisor/supervisor.ts';
-import { REPO_ROOT } from './processes.ts';
+import { fileURLToPath } from 'node:url';
+import { Supervisor } from '../appliance/supervisor/supervisor.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export async function freePort(): Promise<number> {
   const server = createServer();
