@@ -3,6 +3,7 @@
  * is a frame's capture time → arrival at a client of the mask computed on that frame; the first and
  * last 10 frames of each client are skipped.
  */
+import type { MaskStages } from '../appliance/live/tablet-protocol.ts';
 import { latencySummary, type LatencySummary } from './latency-summary.ts';
 
 export interface RecordedFrame {
@@ -11,14 +12,7 @@ export interface RecordedFrame {
   readonly receivedAtNs: string;
   readonly maskFrameSeq: number | null;
   readonly maskCapturedAtNs: string | null;
-  readonly stages: {
-    readonly daemonReceivedAtNs: string;
-    readonly encodeStartNs: string;
-    readonly encodeEndNs: string;
-    readonly decodeEndNs: string;
-    readonly publishedAtNs: string;
-    readonly applianceReceivedAtNs: string;
-  } | null;
+  readonly stages: MaskStages | null;
   readonly objectIds: readonly string[];
 }
 

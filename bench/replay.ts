@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { promisify } from 'node:util';
 import { createPhantom } from '../capture/phantom/index.ts';
 import { decodeRle } from '../inference/protocol/mask-rle.ts';
+import { diceAgainstLabel } from './eval/overlap-metrics.ts';
 import { LiveRecorder } from './live-recorder.ts';
 import { startLiveStack } from './live-stack.ts';
 import { analyseClient, slopePerMinute, type RecordedFrame } from './replay-analysis.ts';
@@ -171,16 +172,7 @@ try {
           new Uint8Array(Buffer.from(b64, 'base64')),
           new Uint8Array(k.width * k.height),
         );
-        let inter = 0;
-        let a = 0;
-        let b = 0;
-        for (let i = 0; i < mask.length; i++) {
-          const t = labels[i] === structureId ? 1 : 0;
-          inter += mask[i]! & t;
-          a += mask[i]!;
-          b += t;
-        }
-        if (a + b > 0) dices.push((2 * inter) / (a + b));
+        dices.push(diceAgainstLabel(mask, labels, structureId));
       }
     }
   }

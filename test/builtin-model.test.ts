@@ -13,6 +13,7 @@ import {
   ensureBuiltinModel,
 } from '../models/builtin/build.ts';
 import { seededRandom } from '../capture/phantom/seeded-random.ts';
+import { dice } from '../bench/eval/overlap-metrics.ts';
 
 /** A speckled frame with a dark ellipse; returns the frame and its exact mask. */
 function ellipseFrame(
@@ -36,18 +37,6 @@ function ellipseFrame(
     }
   }
   return { frame: { width: w, height: h, channels: 1, data } satisfies Frame, truth };
-}
-
-function dice(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < a.length; i++) {
-    inter += a[i]! & b[i]!;
-    sa += a[i]!;
-    sb += b[i]!;
-  }
-  return (2 * inter) / (sa + sb);
 }
 
 describe('built-in model', () => {

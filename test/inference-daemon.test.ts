@@ -20,6 +20,7 @@ import {
 } from '../inference/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../inference/protocol/version.ts';
 import { startService, type Service } from './support/processes.ts';
+import { diceAgainstLabel } from '../bench/eval/overlap-metrics.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'daemon-'));
 const endpoints = {
@@ -155,17 +156,9 @@ describe('inference daemon (real process, real sockets)', () => {
         new Uint8Array(body!.subarray(obj.rleOffset, obj.rleOffset + obj.rleLength)),
         new Uint8Array(W * W),
       );
-      const truth = sent.get(masks.frameSeq)!.labels;
-      let inter = 0;
-      let a = 0;
-      let b = 0;
-      for (let i = 0; i < mask.length; i++) {
-        const t = truth[i] === target.id ? 1 : 0;
-        inter += mask[i]! & t;
-        a += mask[i]!;
-        b += t;
-      }
-      expect((2 * inter) / (a + b)).toBeGreaterThan(0.8);
+      expect(diceAgainstLabel(mask, sent.get(masks.frameSeq)!.labels, target.id)).toBeGreaterThan(
+        0.8,
+      );
     } finally {
       clearInterval(pump);
     }

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPhantom } from '../capture/phantom/index.ts';
 import { decodeRle } from '../inference/protocol/mask-rle.ts';
 import { LiveRecorder } from '../bench/live-recorder.ts';
-import { startLiveStack, type LiveStack } from './support/live-stack.ts';
+import { diceAgainstLabel } from '../bench/eval/overlap-metrics.ts';
+import { startLiveStack, type LiveStack } from '../bench/live-stack.ts';
 
 const SEED = 5;
 const SIZE = 256;
@@ -70,16 +71,7 @@ describe('live loop: capture → inference → appliance → tablet (real proces
       .map((k) => {
         const labels = phantom.frame(k.synthetic!.index).labels;
         const mask = decodeRle(k.masks.get(objectId)!, new Uint8Array(k.width * k.height));
-        let inter = 0;
-        let a = 0;
-        let b = 0;
-        for (let i = 0; i < mask.length; i++) {
-          const t = labels[i] === structureId ? 1 : 0;
-          inter += mask[i]! & t;
-          a += mask[i]!;
-          b += t;
-        }
-        return (2 * inter) / (a + b);
+        return diceAgainstLabel(mask, labels, structureId);
       });
     expect(dices.length).toBe(5);
     expect(dices.reduce((s, d) => s + d, 0) / dices.length).toBeGreaterThanOrEqual(0.8);

@@ -43,3 +43,10 @@ export function dice(predicted: Uint8Array, truth: Uint8Array): number {
 export function iou(predicted: Uint8Array, truth: Uint8Array): number {
   return iouFromCounts(overlapCounts(predicted, truth));
 }
+
+/** Dice of a binary mask against one label of a label image (e.g. a phantom structure id). */
+export function diceAgainstLabel(predicted: Uint8Array, labels: Uint8Array, label: number): number {
+  const truth = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) truth[i] = labels[i] === label ? 1 : 0;
+  return dice(predicted, truth);
+}
