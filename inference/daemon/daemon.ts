@@ -11,6 +11,7 @@ import type { InferenceConfig } from '../config.ts';
 import { isEngineError } from '../engine/errors.ts';
 import type { Frame } from '../engine/frame.ts';
 import type { ModelHost } from '../engine/model-host.ts';
+import type { Embedding } from '../engine/types.ts';
 import {
   decodeEnvelope,
   encodeEnvelope,
@@ -39,6 +40,16 @@ function ensureIpcDir(endpoint: string): void {
     mkdirSync(dirname(endpoint.slice('ipc://'.length)), { recursive: true });
 }
 
+/** The newest embedding and the stamps of the frame it came from. */
+interface LatestEmbedding {
+  readonly embedding: Embedding;
+  readonly header: FrameHeader;
+  readonly receivedAtNs: bigint;
+  readonly encodeStartNs: bigint;
+  readonly encodeEndNs: bigint;
+  readonly version: number;
+}
+
 export class InferenceDaemon {
   readonly bootId = randomUUID();
   readonly counters = new DaemonCounters();
@@ -53,6 +64,9 @@ export class InferenceDaemon {
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly epochNs = now();
   private readonly loops: Promise<void>[] = [];
+  private latest: LatestEmbedding | undefined;
+  private wake: (() => void) | undefined;
+  private readonly objectRateHz = new Map<string, number>();
 
   constructor(
     private readonly config: InferenceConfig,
@@ -75,7 +89,7 @@ export class InferenceDaemon {
     this.frames.subscribe();
     this.publishStatus();
     this.heartbeat = setInterval(() => this.publishStatus(), 1000);
-    this.loops.push(this.controlLoop(), this.frameLoop());
+    this.loops.push(this.controlLoop(), this.encodeLoop(), this.decodeLoop());
     this.log(
       `ready: boot ${this.bootId}, model ${this.state.host.modelId}, tick ${this.config.tickPeriodMs} ms, ${this.config.schedule}`,
     );
@@ -95,6 +109,12 @@ export class InferenceDaemon {
         promptCount: this.state.prompts.size,
         tickPeriodMs: this.config.tickPeriodMs,
         stats: this.counters.snapshot(),
+        objectUpdateRateHz: Object.fromEntries(
+          [...this.state.prompts.keys()].map((id) => [
+            id,
+            Math.round((this.objectRateHz.get(id) ?? 0) * 10) / 10,
+          ]),
+        ),
       }),
     );
   }
@@ -115,14 +135,28 @@ export class InferenceDaemon {
               : failure(id, 'INTERNAL', String(e));
         }
         await this.control.send([identity, encodeEnvelope(reply)]);
-        if (reply.ok) this.publishStatus();
+        if (reply.ok) {
+          this.notify(); // prompts or pause state may have changed
+          this.publishStatus();
+        }
       }
     } catch (e) {
       if (this.running) this.log(`control loop stopped: ${String(e)}`);
     }
   }
 
-  private async frameLoop(): Promise<void> {
+  /** Wakes the decode loop: a new embedding or a new prompt set is there. */
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  /**
+   * Encoder side: the newest frame only; a frame older than one tick is skipped and counted. The
+   * embedding replaces the previous one (the decode loop always works on the newest).
+   */
+  private async encodeLoop(): Promise<void> {
     while (this.running) {
       let message: Buffer | undefined;
       try {
@@ -143,46 +177,85 @@ export class InferenceDaemon {
       );
       if (wait > 0) await sleep(wait);
       try {
-        await this.cycle(message, receivedAtNs);
+        const { header: raw, body } = decodeEnvelope(message);
+        const header = parseHeader(FrameHeader, raw, 'frame');
+        if (isStale(now(), BigInt(header.capturedAtNs), this.config.tickPeriodMs)) {
+          this.counters.framesSkippedStale += 1;
+          continue;
+        }
+        const frame: Frame = {
+          width: header.width,
+          height: header.height,
+          channels: header.channels,
+          data: body,
+        };
+        const encodeStartNs = now();
+        const embedding = await this.state.host.encode(frame);
+        const encodeEndNs = now();
+        this.counters.encoded(encodeEndNs);
+        this.latest = {
+          embedding,
+          header,
+          receivedAtNs,
+          encodeStartNs,
+          encodeEndNs,
+          version: (this.latest?.version ?? 0) + 1,
+        };
+        this.notify();
       } catch (e) {
         this.log(
-          `cycle failed: ${isEngineError(e) || e instanceof ProtocolError ? e.message : String(e)}`,
+          `encode failed: ${isEngineError(e) || e instanceof ProtocolError ? e.message : String(e)}`,
         );
       }
     }
   }
 
-  private async cycle(message: Buffer, receivedAtNs: bigint): Promise<void> {
-    const { header: raw, body } = decodeEnvelope(message);
-    const header = parseHeader(FrameHeader, raw, 'frame');
-    const capturedAtNs = BigInt(header.capturedAtNs);
-    const tick = this.config.tickPeriodMs;
-    if (isStale(now(), capturedAtNs, tick)) {
-      this.counters.framesSkippedStale += 1;
-      return;
+  /**
+   * Decoder side: decodes the active prompts on the newest embedding whenever there is a new one or
+   * the prompts changed. With an encoder slower than the tick, decoding goes on with the newest
+   * embedding and every mask names the frame it was computed on.
+   */
+  private async decodeLoop(): Promise<void> {
+    let decodedVersion = 0;
+    let decodedPrompts: ControlState['prompts'] | undefined;
+    while (this.running) {
+      const latest = this.latest;
+      const fresh =
+        latest !== undefined &&
+        (latest.version !== decodedVersion || this.state.prompts !== decodedPrompts);
+      if (!fresh || this.state.paused || this.state.prompts.size === 0) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      decodedVersion = latest.version;
+      decodedPrompts = this.state.prompts;
+      try {
+        await this.decodeAndPublish(latest);
+      } catch (e) {
+        this.log(`decode failed: ${isEngineError(e) ? e.message : String(e)}`);
+      }
     }
-    const frame: Frame = {
-      width: header.width,
-      height: header.height,
-      channels: header.channels,
-      data: body,
-    };
-    const encodeStartNs = now();
-    const embedding = await this.state.host.encode(frame);
-    const encodeEndNs = now();
-    this.counters.encoded(encodeEndNs);
-    const encodeMs = Number(encodeEndNs - encodeStartNs) / 1e6;
+  }
+
+  private async decodeAndPublish(latest: LatestEmbedding): Promise<void> {
+    const { embedding, header, encodeStartNs, encodeEndNs } = latest;
+    const tick = this.config.tickPeriodMs;
+    const sinceEncodeMs = Number(now() - encodeStartNs) / 1e6;
     const slots = [...this.state.prompts.keys()].map((objectId) => ({
       objectId,
       lastDecodedNs: this.lastDecodedNs.get(objectId) ?? 0n,
     }));
-    const chosen = chooseObjects(slots, this.decodeMsEstimate ?? 3, Math.max(tick - encodeMs, 1));
+    const chosen = chooseObjects(
+      slots,
+      this.decodeMsEstimate ?? 3,
+      Math.max(tick - sinceEncodeMs, 1),
+    );
     const objects: MaskObject[] = [];
     const bodies: Uint8Array[] = [];
     let offset = 0;
     for (const objectId of chosen) {
       const spec = this.state.prompts.get(objectId);
-      if (!spec) continue; // removed during this cycle
+      if (!spec) continue; // removed meanwhile
       const t0 = now();
       try {
         const result = await this.state.host.decode(embedding, {
@@ -205,22 +278,30 @@ export class InferenceDaemon {
         this.log(`object ${objectId}: ${isEngineError(e) ? e.message : String(e)}`);
       }
       const t1 = now();
+      const previous = this.lastDecodedNs.get(objectId);
+      if (previous !== undefined) {
+        this.objectRateHz.set(
+          objectId,
+          ema(this.objectRateHz.get(objectId), 1e9 / Number(t1 - previous)),
+        );
+      }
       this.lastDecodedNs.set(objectId, t1);
       this.decodeMsEstimate = ema(this.decodeMsEstimate, Number(t1 - t0) / 1e6);
     }
     const decodeEndNs = now();
-    const publishedAtNs = now();
+    this.counters.framesProcessed += 1;
+    if (Number(decodeEndNs - encodeStartNs) / 1e6 > tick) this.counters.ticksOverrun += 1;
     const masks: MasksHeader = {
       v: PROTOCOL_VERSION,
       kind: 'masks',
       bootId: this.bootId,
       frameSeq: header.seq,
       capturedAtNs: header.capturedAtNs,
-      receivedAtNs: receivedAtNs.toString(),
+      receivedAtNs: latest.receivedAtNs.toString(),
       encodeStartNs: encodeStartNs.toString(),
       encodeEndNs: encodeEndNs.toString(),
       decodeEndNs: decodeEndNs.toString(),
-      publishedAtNs: publishedAtNs.toString(),
+      publishedAtNs: now().toString(),
       modelId: embedding.modelId,
       modelSha256: embedding.modelSha256,
       width: header.width,
@@ -228,8 +309,6 @@ export class InferenceDaemon {
       objects,
       stats: this.counters.snapshot(),
     };
-    this.counters.framesProcessed += 1;
-    if (Number(decodeEndNs - encodeStartNs) / 1e6 > tick) this.counters.ticksOverrun += 1;
     const bodyAll = new Uint8Array(offset);
     let at = 0;
     for (const b of bodies) {
@@ -241,6 +320,7 @@ export class InferenceDaemon {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.notify();
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.sender.drain();
     this.frames.close();

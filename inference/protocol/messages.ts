@@ -91,6 +91,8 @@ export const StatusHeader = Type.Object({
   promptCount: Type.Integer(),
   tickPeriodMs: Num,
   stats: DaemonStats,
+  /** Per active object: how often its mask is refreshed (objects beyond the tick budget wait turns). */
+  objectUpdateRateHz: Type.Optional(Type.Record(Type.String(), Num)),
 });
 export type StatusHeader = Static<typeof StatusHeader>;
 
