@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { applianceServices } from './supervisor/services.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 
 const { values } = parseArgs({
@@ -21,15 +22,13 @@ const env = (pairs: Record<string, string | undefined>): Record<string, string> 
   );
 
 const supervisor = new Supervisor(
-  [
+  applianceServices(
+    {},
     {
-      name: 'capture',
-      entry: 'capture/main.ts',
-      env: env({ POCUS_SOURCE: values.source, POCUS_FPS: values.fps }),
+      capture: env({ POCUS_SOURCE: values.source, POCUS_FPS: values.fps }),
+      inference: env({ POCUS_MODEL: values.model }),
     },
-    { name: 'inference', entry: 'inference/main.ts', env: env({ POCUS_MODEL: values.model }) },
-    { name: 'appliance', entry: 'appliance/main.ts', env: {} },
-  ],
+  ),
   root,
   (line) => console.log(line),
 );

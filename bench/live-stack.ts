@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { applianceServices } from '../appliance/supervisor/services.ts';
 import { Supervisor } from '../appliance/supervisor/supervisor.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,18 +41,10 @@ export async function startLiveStack(
     ...env,
   };
   const lines: string[] = [];
-  const supervisor = new Supervisor(
-    [
-      { name: 'capture', entry: 'capture/main.ts', env: common },
-      { name: 'inference', entry: 'inference/main.ts', env: common },
-      { name: 'appliance', entry: 'appliance/main.ts', env: common },
-    ],
-    REPO_ROOT,
-    (l) => {
-      lines.push(l);
-      log?.(l);
-    },
-  );
+  const supervisor = new Supervisor(applianceServices(common), REPO_ROOT, (l) => {
+    lines.push(l);
+    log?.(l);
+  });
   supervisor.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   const health = async () =>
