@@ -13,9 +13,13 @@ export function applianceServices(
     inference: 'inference/main.ts',
     appliance: 'appliance/main.ts',
   };
+  // The inference daemon is the critical path of every frame; capture's heaviest work (rendering
+  // the synthetic phantom) yields to it on a small box.
+  const nice: Record<ServiceName, number> = { capture: 5, inference: 0, appliance: 0 };
   return (Object.keys(entries) as ServiceName[]).map((name) => ({
     name,
     entry: entries[name],
     env: { ...common, ...own[name] },
+    nice: nice[name],
   }));
 }

@@ -4,6 +4,7 @@
  * (SIGTERM, then SIGKILL after a grace period).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { nextFailureCount, restartDelayMs } from './restart-policy.ts';
 
@@ -12,6 +13,8 @@ export interface ServiceSpec {
   /** A TypeScript entry point, run with the tsx loader. */
   readonly entry: string;
   readonly env: Readonly<Record<string, string>>;
+  /** Scheduling niceness (0 = the supervisor's); positive yields the CPU to the others. */
+  readonly nice?: number;
 }
 
 interface Running {
@@ -47,6 +50,13 @@ export class Supervisor {
     });
     state.child = child;
     state.startedAt = Date.now();
+    if (spec.nice && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, spec.nice);
+      } catch (e) {
+        this.log(`[supervisor] ${spec.name}: cannot set niceness ${spec.nice}: ${String(e)}`);
+      }
+    }
     const prefix = `[${spec.name}]`.padEnd(12);
     for (const stream of [child.stdout, child.stderr]) {
       if (stream)
