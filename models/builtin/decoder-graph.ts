@@ -390,20 +390,16 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const theta = add(a0, mul(quadrant, k(Math.PI)));
   const aRaw = sub(div(theta, k(dTheta)), k(0.5));
   const aIdx = sub(aRaw, mul(op('Floor', [div(aRaw, k(K))]), k(K)));
-  const rcWrap = op('Reshape', [
-    op('Concat', [rc, op('Slice', [rc, g.ints([0]), g.ints([1])])], { axis: { i: 0 } }),
-    g.ints([1, 1, 1, K + 1]),
-  ]);
-  const aNorm = op('Reshape', [sub(mul(aIdx, k(2 / K)), k(1)), g.ints([1, 1, G * G, 1])]);
-  const lookup = op('Concat', [aNorm, mul(aNorm, k(0))], { axis: { i: 3 } });
-  const rAt = op('Reshape', [
-    op('GridSample', [rcWrap, lookup], {
-      align_corners: { i: 1 },
-      mode: { s: 'bilinear' },
-      padding_mode: { s: 'border' },
-    }),
-    g.ints([G, G]),
-  ]);
+  // Contour radius at each cell's angle: linear between the two nearest rays (wrapping).
+  const rcFlat = op('Reshape', [rc, g.ints([K])]);
+  const i0f = op('Floor', [aIdx]);
+  const angleFrac = sub(aIdx, i0f);
+  // Mod again: float rounding can put an angle exactly at K.
+  const i0 = op('Mod', [op('Cast', [i0f], { to: { i: 7 } }), g.constant('int64', [], [K])]);
+  const i1 = op('Mod', [add(i0, g.constant('int64', [], [1])), g.constant('int64', [], [K])]);
+  const r0 = op('Gather', [rcFlat, i0], { axis: { i: 0 } });
+  const r1 = op('Gather', [rcFlat, i1], { axis: { i: 0 } });
+  const rAt = add(r0, mul(sub(r1, r0), angleFrac)); // [G,G]
   const valid = mul(castF(op('Less', [PX, vw])), castF(op('Less', [PY, vh])));
   const signed = div(sub(rAt, dist), k(cell));
   const clipped = op('Clip', [signed, k(-p.logitClip), k(p.logitClip)]);
