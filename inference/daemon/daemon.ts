@@ -18,7 +18,7 @@ import {
   peekRequestId,
   ProtocolError,
 } from '../protocol/envelope.ts';
-import { encodeRle } from '../protocol/mask-rle.ts';
+import { encodeRle, rleForegroundArea } from '../protocol/mask-rle.ts';
 import {
   FrameHeader,
   parseHeader,
@@ -263,8 +263,7 @@ export class InferenceDaemon {
           ...(spec.box ? { box: spec.box } : {}),
         });
         const rle = encodeRle(result.mask.data);
-        let area = 0;
-        for (let i = 0; i < result.mask.data.length; i++) area += result.mask.data[i]!;
+        const area = rleForegroundArea(rle);
         objects.push({
           objectId,
           score: result.score,
