@@ -2,11 +2,11 @@
  * Measures the tablet frame encodings (sharp JPEG/PNG vs raw) on phantom frames: bytes per frame
  * and encode time percentiles; the figures in docs/appliance.md come from this script.
  * With --browser, also the decode + draw time in Debian chromium (headless, software canvas).
- * Usage: npx tsx appliance/live/measure-encodings.ts [--frames N] [--size WxH] [--browser]
+ * Usage: npm run bench:encodings -- [--frames N] [--size WxH] [--browser]
  */
 import { performance } from 'node:perf_hooks';
 import sharp, { type Sharp } from 'sharp';
-import { createPhantom } from '../../capture/phantom/index.ts';
+import { createPhantom } from '../capture/phantom/index.ts';
 
 interface Variant {
   readonly name: string;
