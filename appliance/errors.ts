@@ -3,6 +3,8 @@
  * every code is listed here once with its meaning; docs/protocol.md mirrors this table and a test
  * keeps the two in sync.
  */
+import { CodedError } from '../inference/protocol/coded-error.ts';
+
 export const APPLIANCE_ERROR_CODES = {
   CONFIG_INVALID: 'a configuration value is missing, malformed or out of range',
   BAD_REQUEST: 'a REST request (body, parameters or query) breaks its schema',
@@ -24,15 +26,8 @@ export const APPLIANCE_ERROR_CODES = {
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_ERROR_CODES;
 
-export class ApplianceError extends Error {
+export class ApplianceError extends CodedError<ApplianceErrorCode> {
   override readonly name = 'ApplianceError';
-  constructor(
-    readonly code: ApplianceErrorCode,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${detail}`, options);
-  }
 }
 
 export function isApplianceError(e: unknown, code?: ApplianceErrorCode): e is ApplianceError {

@@ -2,6 +2,8 @@
  * Coded errors of the capture service. Every code is listed here once, with its meaning;
  * docs/capture.md mirrors this table and a test keeps the two in sync.
  */
+import { CodedError } from '../inference/protocol/coded-error.ts';
+
 export const CAPTURE_ERROR_CODES = {
   CONFIG_INVALID: 'a configuration value is missing, malformed or out of range',
   SOURCE_UNSUPPORTED: 'the source kind, file format, pixel type or layout is not supported (yet)',
@@ -10,15 +12,8 @@ export const CAPTURE_ERROR_CODES = {
 
 export type CaptureErrorCode = keyof typeof CAPTURE_ERROR_CODES;
 
-export class CaptureError extends Error {
+export class CaptureError extends CodedError<CaptureErrorCode> {
   override readonly name = 'CaptureError';
-  constructor(
-    readonly code: CaptureErrorCode,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${detail}`, options);
-  }
 }
 
 export function isCaptureError(e: unknown, code?: CaptureErrorCode): e is CaptureError {

@@ -3,6 +3,8 @@
  * docs/errors.md mirrors this table and a test keeps the two in sync.
  * Expected outcomes (no mask, low score) are return values; these are for refusals and faults.
  */
+import { CodedError } from '../protocol/coded-error.ts';
+
 export const ENGINE_ERROR_CODES = {
   CONFIG_INVALID: 'a configuration value is missing, malformed or out of range',
   MODEL_MANIFEST_MISSING: 'the model manifest file does not exist',
@@ -25,15 +27,8 @@ export const ENGINE_ERROR_CODES = {
 
 export type EngineErrorCode = keyof typeof ENGINE_ERROR_CODES;
 
-export class EngineError extends Error {
+export class EngineError extends CodedError<EngineErrorCode> {
   override readonly name = 'EngineError';
-  constructor(
-    readonly code: EngineErrorCode,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${detail}`, options);
-  }
 }
 
 export function isEngineError(e: unknown, code?: EngineErrorCode): e is EngineError {

@@ -3,16 +3,11 @@
  * Single-part on purpose: ZeroMQ's `conflate` ("keep only the newest") works on single-part
  * messages only, and every frame/result link here is newest-wins.
  */
+import { CodedError } from './coded-error.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
-export class ProtocolError extends Error {
+export class ProtocolError extends CodedError<'PROTOCOL_MALFORMED' | 'PROTOCOL_VERSION_MISMATCH'> {
   override readonly name = 'ProtocolError';
-  constructor(
-    readonly code: 'PROTOCOL_MALFORMED' | 'PROTOCOL_VERSION_MISMATCH',
-    detail: string,
-  ) {
-    super(`${code}: ${detail}`);
-  }
 }
 
 export function encodeEnvelope<H extends { readonly v: number }>(
