@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeRle, encodeRle } from '../inference/protocol/mask-rle.ts';
-import type { FrameHeader, MasksHeader } from '../inference/protocol/messages.ts';
+import type { FrameHeader, MasksHeader, TrackInfo } from '../inference/protocol/messages.ts';
 import { buildApp } from '../appliance/app.ts';
 import { DaemonState } from '../appliance/daemon-state.ts';
 import { createFrameEncoder, type FrameEncoder } from '../appliance/live/frame-encoder.ts';
@@ -20,6 +20,7 @@ import {
   encodeClientMessage,
   maskBytes,
   type ClientMessageBody,
+  TABLET_PROTOCOL_VERSION,
   type FrameMessage,
   type ServerMessage,
 } from '../appliance/live/tablet-protocol.ts';
@@ -39,8 +40,17 @@ interface Harness {
   source: SourceMonitor;
   url: string;
   frame(seq: number, atMs?: number): void;
-  masks(seq: number, atMs?: number, objects?: { objectId: string; mask: Uint8Array }[]): void;
+  masks(seq: number, atMs?: number, objects?: TestObject[]): void;
 }
+
+/** An object of a hand-made masks message; a lost one (track.state 'lost') is sent without mask. */
+interface TestObject {
+  objectId: string;
+  mask: Uint8Array;
+  track?: TrackInfo;
+}
+
+const TRACKING: TrackInfo = { state: 'tracking', quality: 0.9, framesSinceGood: 0 };
 
 let dir: string;
 let harness: Harness | null = null;
@@ -113,7 +123,9 @@ async function start(options: {
       hub.pushFrame(header, pixels);
     },
     masks(seq, atMs = seq * 33, objects = []) {
-      const rles = objects.map((o) => encodeRle(o.mask));
+      const rles = objects.map((o) =>
+        o.track?.state === 'lost' ? new Uint8Array(0) : encodeRle(o.mask),
+      );
       let offset = 0;
       const header: MasksHeader = {
         v: 1,
@@ -134,8 +146,9 @@ async function start(options: {
           const rleLength = rles[i]?.length ?? 0;
           const entry = {
             objectId: o.objectId,
+            track: o.track ?? TRACKING,
             score: 0.9,
-            areaPx: o.mask.reduce((a, b) => a + b, 0),
+            areaPx: rleLength === 0 ? 0 : o.mask.reduce((a, b) => a + b, 0),
             rleOffset: offset,
             rleLength,
           };
@@ -353,7 +366,7 @@ describe('live WebSocket', () => {
     const b = new LiveClient(h.url);
     const hello = await a.next('hello');
     expect(hello.header).toMatchObject({
-      v: 1,
+      v: TABLET_PROTOCOL_VERSION,
       stream: { encoding: 'raw', mode: 'paired', maxMaskAgeMs: 250 },
     });
     await b.next('hello');
@@ -365,7 +378,15 @@ describe('live WebSocket', () => {
 
     a.send('not json');
     expect((await a.next('error')).header.code).toBe('BAD_MESSAGE');
-    a.send(JSON.stringify({ v: 1, kind: 'addPrompt', x: 'left', y: 2, ref: 'tap-1' }));
+    a.send(
+      JSON.stringify({
+        v: TABLET_PROTOCOL_VERSION,
+        kind: 'addPrompt',
+        x: 'left',
+        y: 2,
+        ref: 'tap-1',
+      }),
+    );
     expect((await a.next('error', (e) => e.ref === 'tap-1')).header.code).toBe('BAD_MESSAGE');
     a.send(JSON.stringify({ v: 7, kind: 'ping', t: 1 }));
     expect(
@@ -387,7 +408,15 @@ describe('live WebSocket', () => {
       color: PALETTE[0],
       points: [{ x: 10.25, y: 7, label: 'positive' }],
     });
-    expect(seenByB.header.objects[0]).toMatchObject({ objectId: 'obj1', state: 'pending' });
+    expect(seenByB.header.objects[0]).toEqual({
+      objectId: 'obj1',
+      state: 'pending',
+      quality: null,
+      framesSinceGood: null,
+      score: null,
+      areaPx: null,
+      frameSeq: null,
+    });
     await a.next('state', (s) => s.prompts.length === 1);
     const stored = h.store.promptEvents(1)[0];
     expect(stored).toMatchObject({ action: 'add', objectId: 'obj1', clientName: 'Dr A' });
@@ -464,9 +493,18 @@ describe('live WebSocket', () => {
     if (!object) throw new Error('no object');
     expect(decodeRle(maskBytes(paired.payload, object), new Uint8Array(32 * 24))).toEqual(mask);
     expect(paired.payload.subarray(0, paired.header.imageLength).length).toBe(32 * 24);
+    expect(object.track).toEqual(TRACKING);
     expect(
-      (await c.next('state', (s) => s.objects[0]?.state === 'tracked')).header.objects[0],
-    ).toMatchObject({ frameSeq: 2, areaPx: mask.reduce((a, b) => a + b, 0) });
+      (await c.next('state', (s) => s.objects[0]?.state === 'tracking')).header.objects[0],
+    ).toEqual({
+      objectId: 'obj1',
+      state: 'tracking',
+      quality: 0.9,
+      framesSinceGood: 0,
+      score: 0.9,
+      areaPx: mask.reduce((a, b) => a + b, 0),
+      frameSeq: 2,
+    });
 
     h.frame(3); // its masks never come
     const alone = await c.next('frame', (f) => f.seq === 3);
@@ -477,6 +515,80 @@ describe('live WebSocket', () => {
     const next = await c.next('frame', (f) => f.seq === 4);
     expect(next.header.masks?.frameSeq).toBe(4);
     expect(h.hub.stats().pairing).toMatchObject({ lateMasks: 1 });
+  });
+
+  it('carries track states to the tablets; a tap where a lost object was last seen re-acquires it', async () => {
+    const h = await start({});
+    h.frame(1);
+    expect(
+      h.prompts.add({ points: [{ x: 16, y: 12, label: 'positive' }] }, { clientId: 't' }).ok,
+    ).toBe(true);
+    const c = new LiveClient(`${h.url}?name=Dr%20C`);
+    await c.next('hello');
+    h.masks(0);
+    const mask = disc(32, 24, 16, 12, 6);
+    const lastBox = { x0: 10, y0: 6, x1: 22, y1: 18 };
+
+    h.frame(2);
+    await h.hub.idle();
+    const uncertain: TrackInfo = {
+      state: 'uncertain',
+      quality: 0.42,
+      reason: 'area-change',
+      lastBox,
+      framesSinceGood: 3,
+    };
+    h.masks(2, 66, [{ objectId: 'obj1', mask, track: uncertain }]);
+    const shown = (await c.next('frame', (f) => f.seq === 2)).header.masks?.objects[0];
+    expect(shown).toMatchObject({ objectId: 'obj1', track: uncertain });
+    expect(shown?.rleLength).toBeGreaterThan(0);
+    expect(
+      (await c.next('state', (s) => s.objects[0]?.state === 'uncertain')).header.objects[0],
+    ).toEqual({
+      objectId: 'obj1',
+      state: 'uncertain',
+      quality: 0.42,
+      reason: 'area-change',
+      lastBox,
+      framesSinceGood: 3,
+      score: 0.9,
+      areaPx: mask.reduce((a, b) => a + b, 0),
+      frameSeq: 2,
+    });
+
+    h.frame(3);
+    await h.hub.idle();
+    const lost: TrackInfo = {
+      state: 'lost',
+      quality: 0.05,
+      reason: 'left-view',
+      lastBox,
+      framesSinceGood: 12,
+    };
+    h.masks(3, 99, [{ objectId: 'obj1', mask, track: lost }]);
+    const lostShown = (await c.next('frame', (f) => f.seq === 3)).header.masks?.objects[0];
+    expect(lostShown).toMatchObject({ objectId: 'obj1', track: lost, areaPx: 0, rleLength: 0 });
+    const lostState = (await c.next('state', (s) => s.objects[0]?.state === 'lost')).header;
+    expect(lostState.objects[0]).toMatchObject({ lastBox, reason: 'left-view', areaPx: 0 });
+
+    // Inside the last box grown by 25 % (x up to 22 + 3): a positive point on obj1, not a new object.
+    c.send({ kind: 'addPrompt', x: 24.5, y: 12, ref: 'reacquire' });
+    const reacquired = await c.next('state', (s) => s.prompts[0]?.points.length === 2);
+    expect(reacquired.header.prompts.map((p) => p.objectId)).toEqual(['obj1']);
+    expect(reacquired.header.prompts[0]?.points[1]).toEqual({ x: 24.5, y: 12, label: 'positive' });
+    const event = h.store.promptEvents(1)[0];
+    expect(event).toMatchObject({ action: 'update', objectId: 'obj1', clientName: 'Dr C' });
+    expect((event?.payload as { points: unknown[] }).points).toHaveLength(2);
+
+    // Outside it: a new object as usual.
+    c.send({ kind: 'addPrompt', x: 2, y: 2 });
+    const added = await c.next('state', (s) => s.prompts.length === 2);
+    expect(added.header.prompts[1]).toMatchObject({
+      objectId: 'obj2',
+      points: [{ x: 2, y: 2, label: 'positive' }],
+    });
+    expect(added.header.objects.map((o) => o.state)).toEqual(['lost', 'pending']);
+    expect(c.messages.some((m) => m.header.kind === 'error')).toBe(false);
   });
 
   it('newest mode: newest frames with the last fresh masks and their age; stale masks are never sent', async () => {

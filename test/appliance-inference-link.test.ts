@@ -79,7 +79,14 @@ class FakeDaemon {
           width: 2,
           height: 2,
           objects: [
-            { objectId: 'obj1', score: 0.9, areaPx: 2, rleOffset: 0, rleLength: rle.length },
+            {
+              objectId: 'obj1',
+              track: { state: 'tracking', quality: 0.9, framesSinceGood: 0 },
+              score: 0.9,
+              areaPx: 2,
+              rleOffset: 0,
+              rleLength: rle.length,
+            },
           ],
           stats,
         },
@@ -204,6 +211,7 @@ describe('inference link over real ZeroMQ', () => {
     const got: number[] = [];
     l.onMasks((h, body) => {
       expect(body.subarray(h.objects[0]!.rleOffset).length).toBe(h.objects[0]!.rleLength);
+      expect(h.objects[0]!.track).toEqual({ state: 'tracking', quality: 0.9, framesSinceGood: 0 });
       got.push(h.frameSeq);
     });
     await daemon.publishMasks(17);

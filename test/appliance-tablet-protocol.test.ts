@@ -43,12 +43,43 @@ const masks: FrameMasks = {
   width: 8,
   height: 6,
   objects: [
-    { objectId: 'obj1', score: 0.9, areaPx: 13, rle: encodeRle(disc(8, 6, 3, 3, 2)) },
-    { objectId: 'gone', score: 0.5, areaPx: 1, rle: encodeRle(disc(8, 6, 7, 0, 0)) },
-    { objectId: 'obj2', score: 0.7, areaPx: 1, rle: encodeRle(disc(8, 6, 6, 4, 0)) },
+    {
+      objectId: 'obj1',
+      track: { state: 'tracking', quality: 0.9, framesSinceGood: 0 },
+      score: 0.9,
+      areaPx: 13,
+      rle: encodeRle(disc(8, 6, 3, 3, 2)),
+    },
+    {
+      objectId: 'gone',
+      track: { state: 'tracking', quality: 0.5, framesSinceGood: 0 },
+      score: 0.5,
+      areaPx: 1,
+      rle: encodeRle(disc(8, 6, 7, 0, 0)),
+    },
+    {
+      objectId: 'obj2',
+      track: { state: 'uncertain', quality: 0.4, reason: 'low-score', framesSinceGood: 2 },
+      score: 0.7,
+      areaPx: 1,
+      rle: encodeRle(disc(8, 6, 6, 4, 0)),
+    },
+    {
+      objectId: 'obj3',
+      track: {
+        state: 'lost',
+        quality: 0,
+        reason: 'empty',
+        lastBox: { x0: 1, y0: 1, x1: 4, y1: 3 },
+        framesSinceGood: 9,
+      },
+      score: 0.1,
+      areaPx: 0,
+      rle: new Uint8Array(0),
+    },
   ],
 };
-const colorOf = (id: string) => ({ obj1: '#ff0000', obj2: '#00ff00' })[id];
+const colorOf = (id: string) => ({ obj1: '#ff0000', obj2: '#00ff00', obj3: '#0000ff' })[id];
 
 describe('tablet protocol', () => {
   it('round-trips a frame with its masks: image bytes, then each kept object’s run-length mask', () => {
@@ -58,14 +89,16 @@ describe('tablet protocol', () => {
     const h = header as FrameMessage;
     expect(h).toMatchObject({ v, seq: 41, capturedAtNs: frame.capturedAtNs, emittedAtNs: '42' });
     expect(payload.subarray(0, h.imageLength)).toEqual(frame.image);
-    expect(h.masks?.objects.map((o) => [o.objectId, o.color])).toEqual([
-      ['obj1', '#ff0000'],
-      ['obj2', '#00ff00'],
+    expect(h.masks?.objects.map((o) => [o.objectId, o.color, o.track])).toEqual([
+      ['obj1', '#ff0000', masks.objects[0]?.track],
+      ['obj2', '#00ff00', masks.objects[2]?.track],
+      ['obj3', '#0000ff', masks.objects[3]?.track],
     ]);
-    for (const [i, o] of (h.masks?.objects ?? []).entries()) {
-      const decoded = decodeRle(maskBytes(payload, o), new Uint8Array(48));
-      expect(decoded).toEqual(i === 0 ? disc(8, 6, 3, 3, 2) : disc(8, 6, 6, 4, 0));
-    }
+    const [one, two, three] = h.masks?.objects ?? [];
+    expect(decodeRle(maskBytes(payload, one!), new Uint8Array(48))).toEqual(disc(8, 6, 3, 3, 2));
+    expect(decodeRle(maskBytes(payload, two!), new Uint8Array(48))).toEqual(disc(8, 6, 6, 4, 0));
+    expect(three).toMatchObject({ areaPx: 0, rleLength: 0 }); // lost: listed, no mask
+    expect(maskBytes(payload, three!).length).toBe(0);
   });
 
   it('round-trips a frame alone and a masks-only message with its age', () => {

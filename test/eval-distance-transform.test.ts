@@ -4,7 +4,7 @@ import {
   distanceTransform,
   farthestInteriorPixel,
   squaredDistanceTransform,
-} from '../bench/eval/distance-transform.ts';
+} from '../inference/engine/distance-transform.ts';
 
 /** Brute force: squared distance to the nearest background pixel, the ring just outside the image included. */
 function bruteForce(mask: Uint8Array, width: number, height: number): Float64Array {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validatePrompt } from '../inference/engine/prompts.ts';
 import { connectedComponents } from '../bench/eval/components.ts';
-import { distanceTransform } from '../bench/eval/distance-transform.ts';
+import { distanceTransform } from '../inference/engine/distance-transform.ts';
 import {
   interiorPointPrompt,
   jitteredBox,

@@ -2,7 +2,9 @@
  * The built tablet UI in a real browser (Debian chromium through playwright-core) against the
  * appliance app listening on port 0, fed synthetic frames (a grey gradient) and a disc mask through
  * the hub's API: the canvas must show the mask colour on the disc (and plain grey elsewhere), and a
- * click must arrive as an addPrompt at the right image coordinates.
+ * click must arrive as an addPrompt at the right image coordinates. Then the disc's object turns
+ * uncertain (fainter mask, "?" badge, listed as uncertain) and lost (no mask, a dashed box where it
+ * was last seen, listed as "lost — tap to re-acquire"), and a click in that box re-acquires it.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRle } from '../inference/protocol/mask-rle.ts';
-import type { FrameHeader, MasksHeader } from '../inference/protocol/messages.ts';
+import type { FrameHeader, MasksHeader, TrackInfo } from '../inference/protocol/messages.ts';
 import { buildApp } from '../appliance/app.ts';
 import { DaemonState } from '../appliance/daemon-state.ts';
 import { createFrameEncoder } from '../appliance/live/frame-encoder.ts';
@@ -22,6 +24,7 @@ import { SourceMonitor } from '../appliance/source-monitor.ts';
 import { Store } from '../appliance/store.ts';
 import { buildUi } from '../ui/build.ts';
 import { imageToScreen } from '../ui/screen-coords.ts';
+import { LOST_LABEL } from '../ui/track-markers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -45,6 +48,12 @@ const discMask = Uint8Array.from({ length: W * H }, (_, i) => {
   return (x - DISC.cx) ** 2 + (y - DISC.cy) ** 2 <= DISC.r ** 2 ? 1 : 0;
 });
 const discRle = encodeRle(discMask);
+const DISC_BOX = {
+  x0: DISC.cx - DISC.r,
+  y0: DISC.cy - DISC.r,
+  x1: DISC.cx + DISC.r,
+  y1: DISC.cy + DISC.r,
+};
 const stats = {
   framesReceived: 0,
   framesProcessed: 0,
@@ -63,6 +72,8 @@ describe.runIf(chromiumAvailable())('tablet UI in chromium', () => {
   let page: Page;
   let feeding = true;
   let feeder: Promise<void>;
+  /** The disc object's track in the masks being fed; a lost one is sent without its mask. */
+  let track: TrackInfo = { state: 'tracking', quality: 0.95, framesSinceGood: 0 };
 
   async function feed(): Promise<void> {
     for (let seq = 1; feeding; seq++) {
@@ -81,6 +92,7 @@ describe.runIf(chromiumAvailable())('tablet UI in chromium', () => {
       };
       hub.pushFrame(header, gradient);
       await hub.idle();
+      const rle = track.state === 'lost' ? new Uint8Array(0) : discRle;
       const masks: MasksHeader = {
         v: 1,
         kind: 'masks',
@@ -99,15 +111,16 @@ describe.runIf(chromiumAvailable())('tablet UI in chromium', () => {
         objects: [
           {
             objectId: 'obj1',
+            track,
             score: 0.95,
-            areaPx: discMask.reduce((a, b) => a + b, 0),
+            areaPx: rle.length === 0 ? 0 : discMask.reduce((a, b) => a + b, 0),
             rleOffset: 0,
-            rleLength: discRle.length,
+            rleLength: rle.length,
           },
         ],
         stats,
       };
-      hub.pushMasks(masks, discRle);
+      hub.pushMasks(masks, rle);
       await new Promise((r) => setTimeout(r, 40));
     }
   }
@@ -196,6 +209,30 @@ describe.runIf(chromiumAvailable())('tablet UI in chromium', () => {
       [x, y] as const,
     );
 
+  /** How much redder than green a canvas pixel is (the first palette colour is red-dominant). */
+  const redness = async (x: number, y: number) => {
+    const p = await pixel(x, y);
+    return p === null ? null : Math.min(p[0]! - p[1]!, p[0]! - p[2]!);
+  };
+  let trackingRedness = 0;
+
+  /** The object list entry of an object: its state attribute and text. */
+  const listed = (objectId: string) =>
+    page.evaluate((id) => {
+      const li = document.querySelector(`.objects li[data-object-id="${id}"]`);
+      return li ? { state: li.getAttribute('data-state'), text: li.textContent ?? '' } : null;
+    }, objectId);
+
+  const clickImage = async (target: { x: number; y: number }) => {
+    const rect = await page.evaluate(() => {
+      const r = document.querySelector('#live')!.getBoundingClientRect();
+      return { left: r.left, top: r.top, width: r.width, height: r.height };
+    });
+    const screen = imageToScreen(target, rect, { width: W, height: H });
+    await page.mouse.click(screen.x, screen.y);
+    return rect;
+  };
+
   it('paints the frame and the mask colour on the disc, plain grey elsewhere', async () => {
     await page.waitForSelector('#live[data-frame-seq]');
     const [r, g, b] = PALETTE[0]!.match(/[0-9a-f]{2}/gi)!.map((h) => parseInt(h, 16));
@@ -215,18 +252,18 @@ describe.runIf(chromiumAvailable())('tablet UI in chromium', () => {
     expect(Math.abs(or! - og!)).toBeLessThan(10);
     expect(Math.abs(or! - ob!)).toBeLessThan(10);
     expect(Math.abs(or! - (40 / 319) * 255)).toBeLessThan(16); // the gradient's grey there
+    trackingRedness = (await redness(DISC.cx, DISC.cy + 15)) ?? 0;
+    await expect
+      .poll(async () => (await listed('obj1'))?.state, { timeout: 10_000 })
+      .toBe('tracking');
+    expect((await listed('obj1'))?.text).toContain('tracking q 0.95');
   });
 
   it('turns a click into an addPrompt at the image coordinates under it', async () => {
     await page.waitForSelector('#live[data-frame-seq]');
-    const rect = await page.evaluate(() => {
-      const r = document.querySelector('#live')!.getBoundingClientRect();
-      return { left: r.left, top: r.top, width: r.width, height: r.height };
-    });
     const target = { x: 100.5, y: 60.25 };
-    const screen = imageToScreen(target, rect, { width: W, height: H });
+    const rect = await clickImage(target);
     const tolerance = 1.5 / Math.min(rect.width / W, rect.height / H); // a CSS pixel and a half
-    await page.mouse.click(screen.x, screen.y);
     await expect.poll(() => prompts.list().length, { timeout: 10_000 }).toBe(2);
     const added = prompts.list()[1]!;
     expect(added.points).toHaveLength(1);
@@ -240,5 +277,56 @@ describe.runIf(chromiumAvailable())('tablet UI in chromium', () => {
       clientName: 'browser-test',
     });
     await expect.poll(() => page.locator('.objects li').count(), { timeout: 10_000 }).toBe(2);
+  });
+
+  it('shows an uncertain object fainter, with a "?" badge, and lists it as uncertain', async () => {
+    track = { state: 'uncertain', quality: 0.41, reason: 'area-change', framesSinceGood: 2 };
+    await expect
+      .poll(async () => (await listed('obj1'))?.state, { timeout: 10_000 })
+      .toBe('uncertain');
+    expect((await listed('obj1'))?.text).toContain('uncertain (area-change) q 0.41');
+    // The badge: a disc in the object colour at the mask box's top-right corner.
+    await expect
+      .poll(async () => (await redness(DISC_BOX.x1 + 6, DISC_BOX.y0)) ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(100);
+    expect((await redness(DISC_BOX.x1 - 6, DISC_BOX.y0)) ?? 0).toBeGreaterThan(100);
+    const faint = (await redness(DISC.cx, DISC.cy + 15)) ?? 0;
+    expect(faint).toBeGreaterThan(5); // still tinted…
+    expect(faint).toBeLessThan(trackingRedness - 10); // …but fainter than when tracking
+  });
+
+  it('shows a lost object as a dashed box where it was last seen, without mask, listed as lost', async () => {
+    track = {
+      state: 'lost',
+      quality: 0.03,
+      reason: 'left-view',
+      lastBox: DISC_BOX,
+      framesSinceGood: 20,
+    };
+    await expect.poll(async () => (await listed('obj1'))?.state, { timeout: 10_000 }).toBe('lost');
+    expect((await listed('obj1'))?.text).toContain(LOST_LABEL);
+    expect(await page.locator('.objects').textContent()).toContain('lost — tap to re-acquire');
+    // The box's top edge, where the first dash starts, is in the object colour…
+    await expect
+      .poll(async () => (await redness(DISC_BOX.x0 + 2, DISC_BOX.y0)) ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(60);
+    // …and the disc itself is plain grey again (no mask).
+    expect(Math.abs((await redness(DISC.cx, DISC.cy + 15)) ?? 99)).toBeLessThan(10);
+  });
+
+  it('re-acquires the lost object with one click inside its last box (grown by 25 %)', async () => {
+    const before = prompts.list().length;
+    await clickImage({ x: DISC_BOX.x1 + 15, y: DISC.cy }); // 15 px right of the box, inside 20
+    await expect
+      .poll(() => prompts.list().find((p) => p.objectId === 'obj1')?.points.length, {
+        timeout: 10_000,
+      })
+      .toBe(2);
+    expect(prompts.list()).toHaveLength(before);
+    expect(store.promptEvents(1)[0]).toMatchObject({
+      action: 'update',
+      objectId: 'obj1',
+      clientName: 'browser-test',
+    });
   });
 });

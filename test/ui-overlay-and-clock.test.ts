@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRle } from '../inference/protocol/mask-rle.ts';
 import { ClockOffset } from '../ui/clock-offset.ts';
-import { EDGE_ALPHA, FILL_ALPHA, MaskOverlay, parseColor } from '../ui/mask-overlay.ts';
+import {
+  EDGE_ALPHA,
+  FILL_ALPHA,
+  MaskOverlay,
+  parseColor,
+  UNCERTAIN_FILL_ALPHA,
+} from '../ui/mask-overlay.ts';
 
 describe('mask overlay', () => {
   it('paints each object in its colour, translucent inside and strong on the edge; reuses its buffer', () => {
@@ -18,9 +24,34 @@ describe('mask overlay', () => {
     expect(px(1, 1)).toEqual([255, 128, 0, EDGE_ALPHA]);
     expect(px(2, 2)).toEqual([255, 128, 0, FILL_ALPHA]);
     const buffer = overlay.rgba;
-    overlay.paint(w, h, [{ color: '#00ff00', rle: Uint8Array.of(1, 2, 3) }]); // bad RLE: skipped
+    const boxes = overlay.paint(w, h, [{ color: '#00ff00', rle: Uint8Array.of(1, 2, 3) }]);
+    expect(boxes).toEqual([null]); // bad RLE: skipped
     expect(overlay.rgba).toBe(buffer);
     expect(px(2, 2)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('paints an uncertain object fainter with a dashed edge, and returns each painted box', () => {
+    const w = 24;
+    const h = 20;
+    const mask = new Uint8Array(w * h);
+    for (let y = 2; y <= 15; y++) for (let x = 3; x <= 20; x++) mask[y * w + x] = 1;
+    const empty = new Uint8Array(w * h);
+    const overlay = new MaskOverlay();
+    const boxes = overlay.paint(w, h, [
+      { color: '#ff8000', rle: encodeRle(mask), uncertain: true },
+      { color: '#00ff00', rle: encodeRle(empty) },
+    ]);
+    expect(boxes).toEqual([{ x0: 3, y0: 2, x1: 21, y1: 16 }, null]);
+    const alpha = (x: number, y: number) => overlay.rgba[(y * w + x) * 4 + 3];
+    expect(alpha(10, 8)).toBe(UNCERTAIN_FILL_ALPHA);
+    expect(UNCERTAIN_FILL_ALPHA).toBeLessThan(FILL_ALPHA);
+    const topEdge = Array.from({ length: 18 }, (_, i) => alpha(3 + i, 2));
+    expect(topEdge).toContain(EDGE_ALPHA); // dashes…
+    expect(topEdge).toContain(UNCERTAIN_FILL_ALPHA); // …and gaps
+    overlay.paint(w, h, [{ color: '#ff8000', rle: encodeRle(mask) }]);
+    expect(
+      Array.from({ length: 18 }, (_, i) => alpha(3 + i, 2)).every((a) => a === EDGE_ALPHA),
+    ).toBe(true); // tracking: a solid edge
   });
 
   it('parses palette colours, white for anything else', () => {

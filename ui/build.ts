@@ -26,6 +26,7 @@ const STYLE = `
   .objects ul { list-style: none; padding: 0; margin: 0; }
   .objects li { display: flex; align-items: center; gap: .4rem; margin-bottom: .3rem; }
   .objects li.selected .name { outline: 2px solid #fff; }
+  .objects li.state-uncertain .track { color: #ffd27a; } .objects li.state-lost .track { color: #ff9e80; font-style: italic; }
   .swatch { width: .9rem; height: .9rem; border-radius: 3px; flex: none; }
   button { font: inherit; color: inherit; background: #2a2e35; border: 0; border-radius: 4px; padding: .35rem .6rem; }
   button.name { flex: 1; text-align: left; } button.on { background: #3d6fb6; }

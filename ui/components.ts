@@ -8,6 +8,7 @@ import { h, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientMessageBody, StreamMode } from '../appliance/live/tablet-protocol.ts';
 import type { LiveStatus, StatusStore } from './live-status.ts';
+import { stateLabel } from './track-markers.ts';
 
 export interface AppProps {
   readonly store: StatusStore;
@@ -85,10 +86,16 @@ export function ObjectList(props: {
       null,
       prompts.map((p) => {
         const s = states.get(p.objectId);
+        const state = s?.state ?? 'pending';
         const selected = status.selected === p.objectId;
         return h(
           'li',
-          { key: p.objectId, class: selected ? 'selected' : '' },
+          {
+            key: p.objectId,
+            class: `state-${state}${selected ? ' selected' : ''}`,
+            'data-object-id': p.objectId,
+            'data-state': state,
+          },
           h('span', { class: 'swatch', style: { background: p.color } }),
           h(
             'button',
@@ -97,7 +104,8 @@ export function ObjectList(props: {
               onClick: () => select(selected ? null : p.objectId),
               title: 'select: taps refine this object (right-click: negative)',
             },
-            `${p.objectId} · ${s?.state ?? 'pending'}${s?.score != null ? ` ${s.score.toFixed(2)}` : ''}`,
+            `${p.objectId} · `,
+            h('span', { class: 'track' }, stateLabel(s)),
           ),
           h(
             'button',

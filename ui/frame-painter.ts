@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 /**
  * Paints the live view: the newest decoded frame, its masks from one reused overlay ImageData,
+ * the track markers (uncertain: "?" badge; lost: dashed box where it was last seen, with a label)
  * and the prompt points, all in one requestAnimationFrame loop that draws only when something
  * changed. Image decoding (createImageBitmap, off the main thread) keeps one decode in flight and
  * one waiting (newest wins). A frame's own masks are applied when that frame is shown.
@@ -15,6 +16,7 @@ import {
 } from '../appliance/live/tablet-protocol.ts';
 import { MaskOverlay } from './mask-overlay.ts';
 import type { Size } from './screen-coords.ts';
+import { LOST_LABEL, trackMarkers, type TrackMarker } from './track-markers.ts';
 
 export interface PaintStats {
   readonly framesShown: number;
@@ -43,6 +45,7 @@ export class FramePainter {
   private overlayImage: ImageData | null = null;
   private overlayVisible = false;
   private overlayDirty = false;
+  private markers: readonly TrackMarker[] = [];
   private rawCanvas: HTMLCanvasElement | null = null;
   private rawImage: ImageData | null = null;
   private shown: ImageBitmap | HTMLCanvasElement | null = null;
@@ -171,6 +174,7 @@ export class FramePainter {
     if (message.masks) this.applyMasks(message.masks, payload);
     else {
       this.overlayVisible = false;
+      this.markers = [];
       this.stats = { ...this.stats, maskAgeMs: null, maskLatencyMs: null };
     }
     const serverNow = this.serverNowMs();
@@ -187,10 +191,20 @@ export class FramePainter {
 
   private applyMasks(masks: MaskSet, payload: Uint8Array): void {
     try {
-      this.overlay.paint(
+      const withMask = masks.objects.filter((o) => o.track.state !== 'lost' && o.rleLength > 0);
+      const boxes = this.overlay.paint(
         masks.width,
         masks.height,
-        masks.objects.map((o) => ({ color: o.color, rle: maskBytes(payload, o) })),
+        withMask.map((o) => ({
+          color: o.color,
+          rle: maskBytes(payload, o),
+          uncertain: o.track.state === 'uncertain',
+        })),
+      );
+      const boxOf = new Map(withMask.map((o, i) => [o.objectId, boxes[i] ?? null]));
+      this.markers = trackMarkers(
+        masks.objects,
+        masks.objects.map((o) => boxOf.get(o.objectId) ?? null),
       );
     } catch (e) {
       console.error('live: masks not painted', e);
@@ -224,7 +238,47 @@ export class FramePainter {
       }
       this.ctx.drawImage(this.overlayCanvas, 0, 0, width, height);
     }
+    this.drawMarkers(width);
     this.drawPoints(width);
+  }
+
+  private drawMarkers(width: number): void {
+    const ctx = this.ctx;
+    const line = Math.max(2, width / 160);
+    const fontPx = Math.max(11, Math.round(width / 36));
+    ctx.save();
+    ctx.font = `bold ${fontPx}px system-ui, sans-serif`;
+    ctx.textBaseline = 'middle';
+    for (const m of this.markers) {
+      const { x0, y0, x1, y1 } = m.box;
+      if (m.kind === 'lost') {
+        ctx.lineWidth = line;
+        ctx.strokeStyle = m.color;
+        ctx.setLineDash([line * 3, line * 2]);
+        ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
+        ctx.setLineDash([]);
+        const textY = y0 - fontPx * 0.9 >= 0 ? y0 - fontPx * 0.9 : y1 + fontPx * 0.9;
+        const textW = ctx.measureText(LOST_LABEL).width;
+        const textX = Math.max(0, Math.min(x0, width - textW - 8)); // kept inside the image
+        ctx.fillStyle = 'rgba(0, 0, 0, 0.6)';
+        ctx.fillRect(textX, textY - fontPx * 0.65, textW + 8, fontPx * 1.3);
+        ctx.fillStyle = m.color;
+        ctx.textAlign = 'left';
+        ctx.fillText(LOST_LABEL, textX + 4, textY);
+      } else {
+        const r = fontPx * 0.75;
+        const cx = Math.min(x1, width - r);
+        const cy = Math.max(y0, r);
+        ctx.beginPath();
+        ctx.arc(cx, cy, r, 0, Math.PI * 2);
+        ctx.fillStyle = m.color;
+        ctx.fill();
+        ctx.fillStyle = '#000000';
+        ctx.textAlign = 'center';
+        ctx.fillText('?', cx, cy);
+      }
+    }
+    ctx.restore();
   }
 
   private drawPoints(width: number): void {

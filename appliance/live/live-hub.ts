@@ -4,7 +4,8 @@
  * (client-sender.ts), so a slow tablet drops its own frames and never slows another. Paired mode
  * sends each frame with its own masks (pairing.ts); newest mode sends the newest frame with the
  * last fresh masks (latest-masks.ts). Each tablet's messages are handled by its session
- * (tablet-session.ts); prompt changes from anywhere are broadcast to all as `state`.
+ * (tablet-session.ts); prompt changes from anywhere, and objects changing track state
+ * (object-states.ts), are broadcast to all as `state`.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,12 +13,15 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { FrameHeader, MasksHeader } from '../../inference/protocol/messages.ts';
 import type { PromptService } from '../prompt-service.ts';
 import type { SenderStats } from './client-sender.ts';
+import { frameMasksFrom } from './daemon-masks.ts';
 import { EncodeSlot } from './encode-slot.ts';
 import type { FrameEncoder } from './frame-encoder.ts';
 import { LatestMasks } from './latest-masks.ts';
+import { ObjectStates } from './object-states.ts';
 import { frameMessage, masksMessage } from './outgoing-messages.ts';
 import { Pairing, type PairedEmission, type PairingStats } from './pairing.ts';
-import { maskAgeMs, type EncodedFrame, type FrameMasks } from './stream-types.ts';
+import { reacquireTarget } from './reacquire.ts';
+import { maskAgeMs, type EncodedFrame } from './stream-types.ts';
 import { TabletSession } from './tablet-session.ts';
 import {
   encodeServerMessage,
@@ -96,7 +100,7 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
   const clients = new Map<string, TabletSession>();
   const pairing = new Pairing({ maxMaskAgeMs: deps.maxMaskAgeMs, window: deps.frameWindow ?? 16 });
   const latestMasks = new LatestMasks(deps.maxMaskAgeMs);
-  const objectStates = new Map<string, { score: number; areaPx: number; frameSeq: number }>();
+  const objectStates = new ObjectStates();
   const colorOf = (objectId: string) => deps.prompts.colorOf(objectId);
   let newestFrame: EncodedFrame | null = null;
   let sourceId: string | null = null;
@@ -185,30 +189,8 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
 
   function pushMasks(header: MasksHeader, body: Uint8Array): void {
     if (closed) return;
-    const masks: FrameMasks = {
-      frameSeq: header.frameSeq,
-      modelId: header.modelId,
-      stages: {
-        daemonReceivedAtNs: header.receivedAtNs,
-        encodeStartNs: header.encodeStartNs,
-        encodeEndNs: header.encodeEndNs,
-        decodeEndNs: header.decodeEndNs,
-        publishedAtNs: header.publishedAtNs,
-        applianceReceivedAtNs: monotonicNs().toString(),
-      },
-      capturedAtNs: header.capturedAtNs,
-      width: header.width,
-      height: header.height,
-      objects: header.objects.map((o) => ({
-        objectId: o.objectId,
-        score: o.score,
-        areaPx: o.areaPx,
-        rle: body.subarray(o.rleOffset, o.rleOffset + o.rleLength),
-      })),
-    };
-    for (const o of masks.objects) {
-      objectStates.set(o.objectId, { score: o.score, areaPx: o.areaPx, frameSeq: masks.frameSeq });
-    }
+    const masks = frameMasksFrom(header, body, monotonicNs().toString());
+    const stateChanged = objectStates.update(masks, (id) => deps.prompts.has(id));
     latestMasks.set(masks);
     const newest = inMode('newest');
     if (newest.length > 0 && newestFrame !== null) {
@@ -219,6 +201,7 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
       }
     }
     sendPaired(pairing.addMasks(masks, nowMs()));
+    if (stateChanged) broadcastState(); // e.g. an object just got lost: tablets hear it at once
   }
 
   function pushFrame(header: FrameHeader, pixels: Uint8Array): void {
@@ -229,28 +212,16 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
   // ---- state --------------------------------------------------------------------------------
 
   function objectViews(): ObjectStateView[] {
-    return deps.prompts.list().map((p) => {
-      const s = objectStates.get(p.objectId);
-      return s === undefined
-        ? { objectId: p.objectId, state: 'pending', score: null, areaPx: null, frameSeq: null }
-        : {
-            objectId: p.objectId,
-            state: s.areaPx > 0 ? 'tracked' : 'lost',
-            score: s.score,
-            areaPx: s.areaPx,
-            frameSeq: s.frameSeq,
-          };
-    });
+    objectStates.retain((id) => deps.prompts.has(id));
+    return objectStates.views(deps.prompts.list().map((p) => p.objectId));
   }
 
   function broadcastState(): void {
     if (closed || clients.size === 0) return;
-    const prompts = deps.prompts.list();
-    for (const id of objectStates.keys()) if (!deps.prompts.has(id)) objectStates.delete(id);
     const shared = {
       v: TABLET_PROTOCOL_VERSION,
       kind: 'state' as const,
-      prompts,
+      prompts: deps.prompts.list(),
       objects: objectViews(),
       daemon: deps.daemonView(),
       capture: deps.captureView(),
@@ -291,6 +262,7 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
     const c = new TabletSession(ws, request, {
       prompts: deps.prompts,
       monotonicNs,
+      lostObjectAt: (tap) => reacquireTarget(tap, objectViews()),
       onModeChange: broadcastState,
       log,
     });

@@ -1,7 +1,9 @@
 /**
  * Builds the server → tablet messages of the stream, once per emission and shared by every client
  * of that mode: the frame's encoded image, then each object's run-length mask, with the object's
- * palette colour. Objects no longer in the active set (removed, the daemon not yet told) are left out.
+ * palette colour and track info. Objects no longer in the active set (removed, the daemon not yet
+ * told) are left out; a lost object stays listed with rleLength 0 (no mask), so the tablet can show
+ * where it was last seen.
  */
 import {
   encodeServerMessage,
@@ -28,6 +30,7 @@ function maskSet(
     objects.push({
       objectId: o.objectId,
       color,
+      track: o.track,
       score: o.score,
       areaPx: o.areaPx,
       rleOffset: offset,

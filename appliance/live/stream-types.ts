@@ -1,5 +1,5 @@
 /** The hub's internal stream items: an encoded frame and the masks the daemon computed on one. */
-import type { FrameEncoding, MaskStages } from './tablet-protocol.ts';
+import type { FrameEncoding, MaskStages, TrackView } from './tablet-protocol.ts';
 
 export interface EncodedFrame {
   readonly seq: number;
@@ -17,9 +17,10 @@ export interface EncodedFrame {
 
 export interface ObjectMask {
   readonly objectId: string;
+  readonly track: TrackView;
   readonly score: number;
   readonly areaPx: number;
-  /** Run-length mask (inference/protocol/mask-rle.ts), width × height of the frame. */
+  /** Run-length mask (inference/protocol/mask-rle.ts), width × height of the frame; empty when lost. */
   readonly rle: Uint8Array;
 }
 

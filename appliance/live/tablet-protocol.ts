@@ -18,20 +18,48 @@ import {
   type TProperties,
 } from '@sinclair/typebox';
 
-export const TABLET_PROTOCOL_VERSION = 1;
+export const TABLET_PROTOCOL_VERSION = 2;
 
 export type FrameEncoding = 'jpeg' | 'png' | 'raw';
 export type StreamMode = 'paired' | 'newest';
 
 // ---- server → client headers --------------------------------------------------------------
 
+/** Image-pixel box, x0 < x1 and y0 < y1. */
+export interface BoxView {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+/** The daemon's tracking verdict on an object (shown flagged when uncertain, no mask when lost). */
+export type TrackState = 'tracking' | 'uncertain' | 'lost';
+
+/** Tracking info of one object in one mask set, as the daemon reported it. */
+export interface TrackView {
+  readonly state: TrackState;
+  /** 0..1: model score combined with the tracker's area, overlap and appearance cues. */
+  readonly quality: number;
+  /** Why it is uncertain or lost (a cue name such as 'area-change', 'left-view'); absent when tracking. */
+  readonly reason?: string;
+  /** Bounding box of the last good mask: where a lost object was last seen. */
+  readonly lastBox?: BoxView;
+  /** Frames since the object was last tracked with confidence (0 when tracking). */
+  readonly framesSinceGood: number;
+}
+
 export interface MaskObjectView {
   readonly objectId: string;
   /** '#rrggbb' from the fixed palette. */
   readonly color: string;
+  readonly track: TrackView;
   readonly score: number;
   readonly areaPx: number;
-  /** Byte range of this object's run-length mask (inference/protocol/mask-rle.ts) in the payload. */
+  /**
+   * Byte range of this object's run-length mask (inference/protocol/mask-rle.ts) in the payload;
+   * rleLength 0 (no mask) when the object is lost.
+   */
   readonly rleOffset: number;
   readonly rleLength: number;
 }
@@ -107,10 +135,17 @@ export interface PromptView {
   readonly updatedAtMs: number;
 }
 
+/**
+ * An active object as of the latest masks that listed it: `pending` until the daemon has reported
+ * it, then the daemon's track state. The nulls (and absent reason / lastBox) mean "not reported yet".
+ */
 export interface ObjectStateView {
   readonly objectId: string;
-  /** tracked: in the latest masks with area > 0; lost: area 0; pending: no masks yet. */
-  readonly state: 'pending' | 'tracked' | 'lost';
+  readonly state: 'pending' | TrackState;
+  readonly quality: number | null;
+  readonly reason?: string;
+  readonly lastBox?: BoxView;
+  readonly framesSinceGood: number | null;
   readonly score: number | null;
   readonly areaPx: number | null;
   readonly frameSeq: number | null;
@@ -193,7 +228,10 @@ const msg = <K extends string, P extends TProperties>(kind: K, props: P) =>
   );
 
 export const ClientMessage = Union([
-  /** A tap: a positive point that starts a new object. */
+  /**
+   * A tap: a positive point that starts a new object, unless it falls near where a lost object was
+   * last seen: then it re-acquires that object (appliance/live/reacquire.ts).
+   */
   msg('addPrompt', { x: Coord, y: Coord }),
   /** A refining point on an existing object. */
   msg('addPoint', { objectId: ObjectId, x: Coord, y: Coord, label: PointLabel }),

@@ -3,6 +3,8 @@
  * stream mode, and the handling of its messages. Every text message is schema-checked; a bad one
  * or a refused prompt change is answered with a coded `error` (carrying the message's `ref`) and
  * the connection stays open. Successful prompt changes are not answered here: they are broadcast.
+ * A new-object tap near where a lost object was last seen re-acquires it (reacquire.ts): it is
+ * applied, and audited, as a positive point on that object.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -22,6 +24,8 @@ import {
 export interface TabletSessionDeps {
   readonly prompts: PromptService;
   readonly monotonicNs: () => bigint;
+  /** The lost object a new-object tap at this point re-acquires, or null (a new object). */
+  readonly lostObjectAt: (tap: { readonly x: number; readonly y: number }) => string | null;
   /** This tablet switched mode (the hub re-sends state). */
   readonly onModeChange: () => void;
   readonly log: (line: string) => void;
@@ -106,12 +110,17 @@ export class TabletSession {
   private handle(m: ClientMessage): void {
     const { prompts } = this.deps;
     switch (m.kind) {
-      case 'addPrompt':
+      case 'addPrompt': {
+        const point = { x: m.x, y: m.y, label: 'positive' } as const;
+        const lost = this.deps.lostObjectAt(point);
         this.answer(
-          prompts.add({ points: [{ x: m.x, y: m.y, label: 'positive' }] }, this.actor),
+          lost === null
+            ? prompts.add({ points: [point] }, this.actor)
+            : prompts.addPoint(lost, point, this.actor),
           m.ref,
         );
         break;
+      }
       case 'addPoint':
         this.answer(
           prompts.addPoint(m.objectId, { x: m.x, y: m.y, label: m.label }, this.actor),

@@ -4,7 +4,7 @@
  */
 import type { PromptPoint } from '../../inference/engine/prompts.ts';
 import { connectedComponents, componentMask } from './components.ts';
-import { farthestInteriorPixel } from './distance-transform.ts';
+import { farthestInteriorPixel } from '../../inference/engine/distance-transform.ts';
 import { pixelCentre } from './prompts-from-truth.ts';
 
 const MISSED = 1;

@@ -9,7 +9,7 @@
 import type { PromptBox, PromptPoint } from '../../inference/engine/prompts.ts';
 import { seededRandom } from '../../capture/phantom/seeded-random.ts';
 import type { Component } from './components.ts';
-import { farthestInteriorPixel } from './distance-transform.ts';
+import { farthestInteriorPixel } from '../../inference/engine/distance-transform.ts';
 
 /** Prompt coordinates of the centre of pixel (col, row). */
 export function pixelCentre(col: number, row: number): { x: number; y: number } {

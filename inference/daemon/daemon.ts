@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import * as zmq from 'zeromq';
 import type { InferenceConfig } from '../config.ts';
 import { isEngineError } from '../engine/errors.ts';
-import type { Frame } from '../engine/frame.ts';
+import { toGrey, type Frame } from '../engine/frame.ts';
 import type { ModelHost } from '../engine/model-host.ts';
 import type { Embedding } from '../engine/types.ts';
 import {
@@ -31,6 +31,9 @@ import { DaemonCounters } from './counters.ts';
 import { handleRequest, failure, type ControlState } from './control.ts';
 import { chooseObjects, delayBeforeCycleMs, ema, isStale } from './cycle-plan.ts';
 import { SerialSender } from './serial-sender.ts';
+import { PromptPropagation } from '../tracking/prompt-propagation.ts';
+import { Tracker, type TrackReport } from '../tracking/tracker.ts';
+import { trackingParamsFor } from '../tracking/tracking-params.ts';
 
 const now = (): bigint => process.hrtime.bigint();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -43,6 +46,8 @@ function ensureIpcDir(endpoint: string): void {
 /** The newest embedding and the stamps of the frame it came from. */
 interface LatestEmbedding {
   readonly embedding: Embedding;
+  /** The frame's grey image, for the tracker's appearance cues. */
+  readonly grey: Uint8Array;
   readonly header: FrameHeader;
   readonly receivedAtNs: bigint;
   readonly encodeStartNs: bigint;
@@ -67,6 +72,9 @@ export class InferenceDaemon {
   private latest: LatestEmbedding | undefined;
   private wake: (() => void) | undefined;
   private readonly objectRateHz = new Map<string, number>();
+  /** Tracks the active prompts; rebuilt when the model changes (its mask inputs do not carry over). */
+  private tracker: { tracker: Tracker; key: string } | undefined;
+  private trackedPrompts: ControlState['prompts'] | undefined;
 
   constructor(
     private readonly config: InferenceConfig,
@@ -195,6 +203,7 @@ export class InferenceDaemon {
         this.counters.encoded(encodeEndNs);
         this.latest = {
           embedding,
+          grey: toGrey(frame),
           header,
           receivedAtNs,
           encodeStartNs,
@@ -250,42 +259,51 @@ export class InferenceDaemon {
       this.decodeMsEstimate ?? 3,
       Math.max(tick - sinceEncodeMs, 1),
     );
+    // Mask inputs carry over neither to another model nor to another frame size.
+    const tracker = this.trackerFor(
+      `${embedding.modelSha256}:${embedding.imageWidth}x${embedding.imageHeight}`,
+    );
     const objects: MaskObject[] = [];
     const bodies: Uint8Array[] = [];
     let offset = 0;
-    for (const objectId of chosen) {
-      const spec = this.state.prompts.get(objectId);
-      if (!spec) continue; // removed meanwhile
-      const t0 = now();
-      try {
-        const result = await this.state.host.decode(embedding, {
-          points: spec.points,
-          ...(spec.box ? { box: spec.box } : {}),
-        });
-        const rle = encodeRle(result.mask.data);
-        const area = rleForegroundArea(rle);
-        objects.push({
-          objectId,
-          score: result.score,
-          areaPx: area,
-          rleOffset: offset,
-          rleLength: rle.length,
-        });
-        bodies.push(rle);
-        offset += rle.length;
-      } catch (e) {
-        this.log(`object ${objectId}: ${isEngineError(e) ? e.message : String(e)}`);
-      }
-      const t1 = now();
-      const previous = this.lastDecodedNs.get(objectId);
+    const t0 = now();
+    let reports: TrackReport[] = [];
+    try {
+      reports = await tracker.step(embedding, latest.grey, chosen);
+    } catch (e) {
+      this.log(`tracking failed: ${isEngineError(e) ? e.message : String(e)}`);
+    }
+    const t1 = now();
+    for (const r of reports) {
+      if (r.error) this.log(`object ${r.objectId}: ${r.error}`);
+      const rle = r.mask ? encodeRle(r.mask.data) : new Uint8Array(0);
+      objects.push({
+        objectId: r.objectId,
+        track: {
+          state: r.state,
+          quality: Math.round(r.quality * 1000) / 1000,
+          ...(r.reason === undefined ? {} : { reason: r.reason }),
+          ...(r.lastBox === undefined ? {} : { lastBox: { ...r.lastBox } }),
+          framesSinceGood: r.framesSinceGood,
+        },
+        score: r.score,
+        areaPx: r.mask ? rleForegroundArea(rle) : 0,
+        rleOffset: offset,
+        rleLength: rle.length,
+      });
+      bodies.push(rle);
+      offset += rle.length;
+      const previous = this.lastDecodedNs.get(r.objectId);
       if (previous !== undefined) {
         this.objectRateHz.set(
-          objectId,
-          ema(this.objectRateHz.get(objectId), 1e9 / Number(t1 - previous)),
+          r.objectId,
+          ema(this.objectRateHz.get(r.objectId), 1e9 / Number(t1 - previous)),
         );
       }
-      this.lastDecodedNs.set(objectId, t1);
-      this.decodeMsEstimate = ema(this.decodeMsEstimate, Number(t1 - t0) / 1e6);
+      this.lastDecodedNs.set(r.objectId, t1);
+    }
+    if (reports.length > 0) {
+      this.decodeMsEstimate = ema(this.decodeMsEstimate, Number(t1 - t0) / 1e6 / reports.length);
     }
     const decodeEndNs = now();
     this.counters.framesProcessed += 1;
@@ -315,6 +333,24 @@ export class InferenceDaemon {
       at += b.length;
     }
     await this.sender.sendMasks(encodeEnvelope(masks, bodyAll));
+  }
+
+  /** The tracker for this model, with the current prompt set applied. */
+  private trackerFor(key: string): Tracker {
+    if (this.tracker?.key !== key) {
+      const info = this.state.host.info();
+      const params = trackingParamsFor(info.family);
+      this.tracker = {
+        tracker: new Tracker(new PromptPropagation(this.state.host, params), params),
+        key,
+      };
+      this.trackedPrompts = undefined;
+    }
+    if (this.trackedPrompts !== this.state.prompts) {
+      this.tracker.tracker.setPrompts([...this.state.prompts.values()]);
+      this.trackedPrompts = this.state.prompts;
+    }
+    return this.tracker.tracker;
   }
 
   async stop(): Promise<void> {

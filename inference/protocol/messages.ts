@@ -41,11 +41,35 @@ export const PromptSpec = Type.Object({
 });
 export type PromptSpec = Static<typeof PromptSpec>;
 
+/** Tracking state of an object (see docs/tracking.md). A lost object carries no mask. */
+export const TrackStateName = Type.Union([
+  Type.Literal('tracking'),
+  Type.Literal('uncertain'),
+  Type.Literal('lost'),
+]);
+export type TrackStateName = Static<typeof TrackStateName>;
+
+export const BoxPx = Type.Object({ x0: Num, y0: Num, x1: Num, y1: Num });
+
+export const TrackInfo = Type.Object({
+  state: TrackStateName,
+  /** Tracking quality in [0, 1] (model score combined with area, overlap and appearance cues). */
+  quality: Num,
+  /** Why the object is uncertain or lost (a cue name such as 'area-change'); absent when tracking. */
+  reason: Type.Optional(Type.String()),
+  /** Bounding box of the last good mask: where a lost object was last seen. */
+  lastBox: Type.Optional(BoxPx),
+  /** Frames since the object was last tracked with confidence (0 when tracking). */
+  framesSinceGood: Type.Integer({ minimum: 0 }),
+});
+export type TrackInfo = Static<typeof TrackInfo>;
+
 export const MaskObject = Type.Object({
   objectId: Type.String(),
+  track: TrackInfo,
   score: Num,
   areaPx: Type.Integer({ minimum: 0 }),
-  /** Byte offset and length of this object's run-length mask in the message body. */
+  /** Byte offset and length of this object's run-length mask in the message body (0, 0 when lost). */
   rleOffset: Type.Integer({ minimum: 0 }),
   rleLength: Type.Integer({ minimum: 0 }),
 });

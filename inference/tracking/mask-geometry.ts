@@ -1,0 +1,175 @@
+/**
+ * Pure measurements of a binary mask that tracking needs: area, bounding box, centroid, an interior
+ * point (the pixel farthest from the boundary), and the overlap of two masks. Work is bounded by the
+ * masks' bounding boxes, so a small object costs little on a large frame.
+ */
+import { farthestInteriorPixel } from '../engine/distance-transform.ts';
+import type { BinaryMask } from '../engine/mask.ts';
+
+/** Inclusive-exclusive pixel box: columns [x0, x1), rows [y0, y1). */
+export interface PixelBox {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+export interface MaskSummary {
+  readonly area: number;
+  /** Undefined for an empty mask. */
+  readonly box: PixelBox | undefined;
+  readonly centroid: { readonly x: number; readonly y: number } | undefined;
+}
+
+export function summarizeMask(mask: BinaryMask): MaskSummary {
+  const { width, height, data } = mask;
+  let area = 0;
+  let sx = 0;
+  let sy = 0;
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let rowCount = 0;
+    let first = -1;
+    let last = -1;
+    for (let x = 0; x < width; x++) {
+      if (data[row + x]) {
+        if (first < 0) first = x;
+        last = x;
+        rowCount++;
+        sx += x;
+      }
+    }
+    if (rowCount > 0) {
+      area += rowCount;
+      sy += y * rowCount;
+      if (first < x0) x0 = first;
+      if (last > x1) x1 = last;
+      if (y < y0) y0 = y;
+      y1 = y;
+    }
+  }
+  if (area === 0) return { area: 0, box: undefined, centroid: undefined };
+  return {
+    area,
+    box: { x0, y0, x1: x1 + 1, y1: y1 + 1 },
+    centroid: { x: sx / area + 0.5, y: sy / area + 0.5 },
+  };
+}
+
+/** Intersection over union of two masks of the same size (0 when both are empty). */
+export function maskIou(
+  a: BinaryMask,
+  aBox: PixelBox | undefined,
+  b: BinaryMask,
+  bBox: PixelBox | undefined,
+): number {
+  if (a.width !== b.width || a.height !== b.height) {
+    throw new RangeError(`masks differ in size: ${a.width}×${a.height} vs ${b.width}×${b.height}`);
+  }
+  if (!aBox && !bBox) return 0;
+  const u = unionBox(aBox, bBox);
+  let inter = 0;
+  let union = 0;
+  for (let y = u.y0; y < u.y1; y++) {
+    const row = y * a.width;
+    for (let x = u.x0; x < u.x1; x++) {
+      const p = a.data[row + x]!;
+      const q = b.data[row + x]!;
+      inter += p & q;
+      union += p | q;
+    }
+  }
+  return union === 0 ? 0 : inter / union;
+}
+
+function unionBox(a: PixelBox | undefined, b: PixelBox | undefined): PixelBox {
+  if (!a) return b!;
+  if (!b) return a;
+  return {
+    x0: Math.min(a.x0, b.x0),
+    y0: Math.min(a.y0, b.y0),
+    x1: Math.max(a.x1, b.x1),
+    y1: Math.max(a.y1, b.y1),
+  };
+}
+
+/**
+ * The mask pixel farthest from the mask's boundary, as a pixel-centre point, or undefined for an
+ * empty mask. Only the box (plus a one-pixel margin) is transformed.
+ */
+export function interiorPoint(
+  mask: BinaryMask,
+  box: PixelBox | undefined,
+): { x: number; y: number } | undefined {
+  if (!box) return undefined;
+  const w = box.x1 - box.x0;
+  const h = box.y1 - box.y0;
+  const crop = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const src = (box.y0 + y) * mask.width + box.x0;
+    crop.set(mask.data.subarray(src, src + w), y * w);
+  }
+  // The crop's border acts as background: a mask touching the image edge is measured to that edge.
+  const p = farthestInteriorPixel(crop, w, h);
+  return p ? { x: box.x0 + p.col + 0.5, y: box.y0 + p.row + 0.5 } : undefined;
+}
+
+/** A box grown by `fraction` of its size on each side plus `pad` pixels, clipped to the image. */
+export function expandBox(
+  box: PixelBox,
+  fraction: number,
+  pad: number,
+  width: number,
+  height: number,
+): PixelBox {
+  const gx = (box.x1 - box.x0) * fraction + pad;
+  const gy = (box.y1 - box.y0) * fraction + pad;
+  return {
+    x0: Math.max(0, box.x0 - gx),
+    y0: Math.max(0, box.y0 - gy),
+    x1: Math.min(width, box.x1 + gx),
+    y1: Math.min(height, box.y1 + gy),
+  };
+}
+
+/** Grey levels at or below this are "no echo data" (outside a sector, black margins). */
+export const NO_ECHO_GREY = 2;
+
+/**
+ * Share of the mask's boundary pixels that border the edge of the view (the image edge or pixels
+ * with no echo data) rather than tissue: about 0 for an object inside the view, rising as it leaves.
+ */
+export function viewBorderShare(mask: BinaryMask, box: PixelBox, grey: Uint8Array): number {
+  const { width, height, data } = mask;
+  let boundary = 0;
+  let onBorder = 0;
+  const outside = (x: number, y: number): boolean =>
+    x < 0 || y < 0 || x >= width || y >= height || grey[y * width + x]! <= NO_ECHO_GREY;
+  const inMask = (x: number, y: number): boolean =>
+    x >= 0 && y >= 0 && x < width && y < height && data[y * width + x] === 1;
+  for (let y = box.y0; y < box.y1; y++) {
+    for (let x = box.x0; x < box.x1; x++) {
+      if (!data[y * width + x]) continue;
+      const n = [
+        [x - 1, y],
+        [x + 1, y],
+        [x, y - 1],
+        [x, y + 1],
+      ] as const;
+      let edge = false;
+      let view = false;
+      for (const [u, v] of n) {
+        if (inMask(u, v)) continue;
+        edge = true;
+        if (outside(u, v)) view = true;
+      }
+      if (edge) boundary++;
+      if (view) onBorder++;
+    }
+  }
+  return boundary === 0 ? 0 : onBorder / boundary;
+}

@@ -1,0 +1,199 @@
+/**
+ * One tracked object's state and its pure transitions: seeding from a user prompt, corrections,
+ * and the update after each observation (tracking → uncertain → lost, and back by re-acquisition).
+ */
+import type { BinaryMask } from '../engine/mask.ts';
+import type { PreviousMask, Prompt, PromptPoint } from '../engine/prompts.ts';
+import { blendAppearance, type Appearance } from './appearance.ts';
+import type { PixelBox } from './mask-geometry.ts';
+import type { Assessment, Cue, Reference } from './track-quality.ts';
+import type { TrackingParams } from './tracking-params.ts';
+
+export type TrackStateName = 'tracking' | 'uncertain' | 'lost';
+
+/** A mask the tracker accepted as the object (good or doubtful), with what planning needs. */
+export interface Sighting {
+  readonly mask: BinaryMask;
+  readonly logits: PreviousMask;
+  readonly area: number;
+  readonly box: PixelBox;
+  readonly centroid: { readonly x: number; readonly y: number };
+  readonly interior: { readonly x: number; readonly y: number };
+  readonly appearance: Appearance | undefined;
+  /** Share of its boundary on the view's edge. */
+  readonly borderShare: number;
+}
+
+/** A user's corrective point, kept attached to the object as an offset from its centroid. */
+export interface AttachedPoint {
+  readonly dx: number;
+  readonly dy: number;
+  readonly label: PromptPoint['label'];
+}
+
+export interface ObjectTrack {
+  readonly objectId: string;
+  readonly state: TrackStateName;
+  readonly quality: number;
+  readonly reason: Cue | 'not-seen' | undefined;
+  /** The newest accepted sighting (cleared on loss: a lost object shows nothing). */
+  readonly last: Sighting | undefined;
+  /** The newest good sighting: where and how the object was last seen with confidence. */
+  readonly lastGood: Sighting | undefined;
+  readonly reference: Reference | undefined;
+  readonly framesSinceGood: number;
+  /** Consecutive good probes while lost. */
+  readonly confirmations: number;
+  /** A prompt to apply as is on the next frame (a new object, or a changed prompt). */
+  readonly seed: Prompt | undefined;
+  /** Corrective points to apply on the next frame (original-image pixels). */
+  readonly pending: readonly PromptPoint[];
+  readonly attached: readonly AttachedPoint[];
+}
+
+export function seededTrack(objectId: string, prompt: Prompt): ObjectTrack {
+  return {
+    objectId,
+    state: 'lost',
+    quality: 0,
+    reason: 'not-seen',
+    last: undefined,
+    lastGood: undefined,
+    reference: undefined,
+    framesSinceGood: 0,
+    confirmations: 0,
+    seed: prompt,
+    pending: [],
+    attached: [],
+  };
+}
+
+/**
+ * New points on an existing object. On a lost object a positive point re-seeds it there (one tap
+ * re-acquires); otherwise the points correct the next frame and then stay attached to the object.
+ */
+export function withCorrections(track: ObjectTrack, points: readonly PromptPoint[]): ObjectTrack {
+  if (points.length === 0) return track;
+  if (track.state === 'lost' && track.seed === undefined) {
+    if (!points.some((p) => p.label === 'positive')) return track;
+    return seededTrack(track.objectId, { points });
+  }
+  return { ...track, pending: [...track.pending, ...points] };
+}
+
+export interface StepOutcome {
+  readonly track: ObjectTrack;
+  /** The mask to show for this frame, or undefined (lost: never a stale or implausible mask). */
+  readonly shown: Sighting | undefined;
+}
+
+/** Whether the next observation answers the user's own prompt or correction (judged without history). */
+export function isAuthoritative(track: ObjectTrack): boolean {
+  return track.seed !== undefined || track.pending.length > 0;
+}
+
+/** Whether this observation was a re-acquisition probe (the object was lost and not re-seeded). */
+export function isProbe(track: ObjectTrack): boolean {
+  return track.state === 'lost' && track.seed === undefined;
+}
+
+/**
+ * The state after one observation. `sighting` is undefined when nothing was decoded or the mask was
+ * empty; `assessment` judges it. `params.confirmFrames` good probes in a row re-acquire a lost object.
+ */
+export function afterObservation(
+  track: ObjectTrack,
+  sighting: Sighting | undefined,
+  assessment: Assessment,
+  params: TrackingParams,
+): StepOutcome {
+  const probing = isProbe(track);
+  const seeding = track.seed !== undefined;
+  // The user's own prompt or correction is authoritative: the reference restarts from its result.
+  const restart = isAuthoritative(track);
+  const base = { ...track, seed: undefined, pending: [] as PromptPoint[] };
+  const attached = seeding ? [] : withAttached(track, sighting, params);
+
+  if (sighting === undefined || assessment.verdict === 'bad') {
+    return {
+      track: {
+        ...base,
+        state: 'lost',
+        quality: assessment.quality,
+        reason: assessment.reason ?? 'empty',
+        last: undefined,
+        framesSinceGood: track.framesSinceGood + 1,
+        confirmations: 0,
+        attached: [],
+      },
+      shown: undefined,
+    };
+  }
+  if (probing) {
+    const confirmations = assessment.verdict === 'good' ? track.confirmations + 1 : 0;
+    if (confirmations < params.confirmFrames) {
+      return {
+        track: {
+          ...base,
+          quality: assessment.quality,
+          reason: assessment.reason ?? track.reason,
+          framesSinceGood: track.framesSinceGood + 1,
+          confirmations,
+        },
+        shown: undefined,
+      };
+    }
+  }
+  const good = assessment.verdict === 'good';
+  const reference: Reference | undefined = !good
+    ? track.reference
+    : track.reference === undefined || restart
+      ? { area: sighting.area, appearance: sighting.appearance ?? neutralAppearance }
+      : {
+          // A mask cut by the view's edge says nothing of the object's size.
+          area:
+            sighting.borderShare >= params.borderShareLeaving
+              ? track.reference.area
+              : track.reference.area +
+                params.referenceWeight * (sighting.area - track.reference.area),
+          appearance: sighting.appearance
+            ? blendAppearance(
+                track.reference.appearance,
+                sighting.appearance,
+                params.referenceWeight,
+              )
+            : track.reference.appearance,
+        };
+  return {
+    track: {
+      ...base,
+      state: good ? 'tracking' : 'uncertain',
+      quality: assessment.quality,
+      reason: good ? undefined : assessment.reason,
+      last: sighting,
+      lastGood: good ? sighting : track.lastGood,
+      reference,
+      framesSinceGood: good ? 0 : track.framesSinceGood + 1,
+      confirmations: 0,
+      attached,
+    },
+    shown: sighting,
+  };
+}
+
+const neutralAppearance: Appearance = { inside: NaN, around: NaN, contrast: 0 };
+
+/** Pending corrections become attached points (offsets from the new centroid), newest first. */
+function withAttached(
+  track: ObjectTrack,
+  sighting: Sighting | undefined,
+  params: TrackingParams,
+): readonly AttachedPoint[] {
+  if (!sighting || track.pending.length === 0) return track.attached;
+  const fresh = track.pending.map((p) => ({
+    dx: p.x - sighting.centroid.x,
+    dy: p.y - sighting.centroid.y,
+    label: p.label,
+  }));
+  return [...fresh.reverse(), ...track.attached].slice(0, params.maxCorrections);
+}

@@ -1,0 +1,134 @@
+/**
+ * The prompt-propagation tracking strategy: each frame, an object is decoded from a prompt built out
+ * of its previous result — the previous low-resolution logits as mask input, the previous mask's box
+ * grown by a margin, a positive point re-placed at the previous mask's most interior pixel, and the
+ * user's corrective points carried along with the object. A lost object is probed around where it
+ * was last seen. `planPrompt` is pure; the strategy only adds the decode.
+ */
+import type { BinaryMask } from '../engine/mask.ts';
+import type { Prompt, PromptPoint } from '../engine/prompts.ts';
+import type { Embedding, Segmenter } from '../engine/types.ts';
+import { expandBox, type PixelBox } from './mask-geometry.ts';
+import { searchByAppearance } from './reacquire-search.ts';
+import type { ObjectTrack } from './object-track.ts';
+import type { Observation, TrackingStrategy } from './tracking-strategy.ts';
+import type { TrackingParams } from './tracking-params.ts';
+
+const clampPoint = (p: PromptPoint, width: number, height: number): PromptPoint => ({
+  x: Math.min(Math.max(p.x, 0.5), width - 0.5),
+  y: Math.min(Math.max(p.y, 0.5), height - 0.5),
+  label: p.label,
+});
+
+const asPromptBox = (b: PixelBox) => ({ x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1 });
+
+/** What to decode for `track` on a frame of this size; null when there is nothing to go on. */
+export function planPrompt(
+  track: ObjectTrack,
+  width: number,
+  height: number,
+  params: TrackingParams,
+  grey?: Uint8Array,
+): Prompt | null {
+  if (track.seed) return track.seed;
+  const last = track.last;
+  if (last) {
+    const attached = track.attached.map((a) =>
+      clampPoint(
+        { x: last.centroid.x + a.dx, y: last.centroid.y + a.dy, label: a.label },
+        width,
+        height,
+      ),
+    );
+    const box = expandBox(last.box, params.boxMargin, params.boxPadPx, width, height);
+    const points: PromptPoint[] = [
+      clampPoint({ ...last.interior, label: 'positive' }, width, height),
+      ...attached,
+      ...track.pending,
+    ];
+    return {
+      points,
+      ...(params.useBox ? { box: asPromptBox(box) } : {}),
+      ...(params.useMaskPrior ? { previousMask: last.logits } : {}),
+    };
+  }
+  const seen = track.lastGood;
+  if (!seen) return null;
+  // Lost: look where something with the object's appearance is, near where it was last seen.
+  const reference = track.reference;
+  const hit =
+    grey && reference
+      ? searchByAppearance(grey, width, height, {
+          centre: seen.centroid,
+          radius: Math.max(4, Math.sqrt(reference.area / Math.PI)),
+          reachRadii: params.searchRadii,
+          appearance: reference.appearance,
+          contrastTolerance: params.contrastTolerance,
+        })
+      : undefined;
+  if (hit && hit.distance >= 1) return null; // nothing there looks like it
+  const at = hit ?? seen.interior;
+  const stayed = Math.hypot(at.x - seen.interior.x, at.y - seen.interior.y) < 2;
+  const box = expandBox(seen.box, params.searchMargin, params.boxPadPx, width, height);
+  return {
+    points: [clampPoint({ x: at.x, y: at.y, label: 'positive' }, width, height)],
+    ...(params.useBox ? { box: asPromptBox(box) } : {}),
+    ...(params.useMaskPrior && stayed ? { previousMask: seen.logits } : {}),
+  };
+}
+
+/**
+ * Boxes of growing size around a point-only seed, tried when the point alone gives an implausible
+ * mask (SAM answers an ambiguous point with several masks; this is the same idea for any decoder).
+ */
+export function seedFallbacks(seed: Prompt, width: number, height: number): Prompt[] {
+  const p = seed.points.find((q) => q.label === 'positive');
+  if (seed.box || !p) return [];
+  const side = Math.min(width, height);
+  return [0.125, 0.25, 0.5].map((f) => {
+    const h = (f * side) / 2;
+    return {
+      points: seed.points,
+      box: {
+        x0: Math.max(0, p.x - h),
+        y0: Math.max(0, p.y - h),
+        x1: Math.min(width, p.x + h),
+        y1: Math.min(height, p.y + h),
+      },
+    };
+  });
+}
+
+export class PromptPropagation implements TrackingStrategy {
+  readonly name = 'prompt-propagation';
+
+  constructor(
+    private readonly segmenter: Segmenter,
+    private readonly params: TrackingParams,
+  ) {}
+
+  async observe(
+    embedding: Embedding,
+    grey: Uint8Array,
+    track: ObjectTrack,
+  ): Promise<Observation | null> {
+    const { imageWidth: width, imageHeight: height } = embedding;
+    const prompt = planPrompt(track, width, height, this.params, grey);
+    if (!prompt) return null;
+    let best = await this.segmenter.decode(embedding, prompt);
+    if (track.seed && !this.plausible(best.mask, best.score, width * height)) {
+      for (const alternative of seedFallbacks(track.seed, width, height)) {
+        const r = await this.segmenter.decode(embedding, alternative);
+        if (this.plausible(r.mask, r.score, width * height) && r.score > best.score) best = r;
+      }
+    }
+    return { mask: best.mask, logits: best.lowResLogits, score: best.score, result: best };
+  }
+
+  private plausible(mask: BinaryMask, score: number, frameArea: number): boolean {
+    if (score < this.params.scoreBad) return false;
+    let area = 0;
+    for (let i = 0; i < mask.data.length; i++) area += mask.data[i]!;
+    return area >= this.params.minAreaPx && area <= this.params.maxFrameFraction * frameArea;
+  }
+}

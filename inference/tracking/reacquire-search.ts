@@ -1,0 +1,98 @@
+/**
+ * Where a lost object may have reappeared (pure): scans windows of the object's size around where it
+ * was last seen for the one whose grey level and contrast with its surroundings best match the
+ * object's learnt appearance. Integral images keep each window O(1).
+ * Integral-image sums over all pixels (an anechoic interior is near 0 like the outside of a sector).
+ */
+import { appearanceDistance, type Appearance } from './appearance.ts';
+
+export interface SearchRequest {
+  readonly centre: { readonly x: number; readonly y: number };
+  /** Equivalent radius of the object, px. */
+  readonly radius: number;
+  /** How far from `centre` to look, in radii. */
+  readonly reachRadii: number;
+  readonly appearance: Appearance;
+  readonly contrastTolerance: number;
+}
+
+export interface SearchHit {
+  readonly x: number;
+  readonly y: number;
+  /** appearanceDistance of the window (0 = same as learnt). */
+  readonly distance: number;
+}
+
+export function searchByAppearance(
+  grey: Uint8Array,
+  width: number,
+  height: number,
+  req: SearchRequest,
+): SearchHit | undefined {
+  const inner = Math.max(2, Math.round(req.radius * 0.6));
+  const outer = Math.max(inner + 2, Math.round(req.radius * 1.6));
+  const reach = req.radius * req.reachRadii;
+  const x0 = Math.max(0, Math.floor(req.centre.x - reach - outer));
+  const y0 = Math.max(0, Math.floor(req.centre.y - reach - outer));
+  const x1 = Math.min(width, Math.ceil(req.centre.x + reach + outer));
+  const y1 = Math.min(height, Math.ceil(req.centre.y + reach + outer));
+  const w = x1 - x0;
+  const h = y1 - y0;
+  if (w < 2 || h < 2) return undefined;
+  // Integral images (w+1)×(h+1) of grey and of echo-pixel counts.
+  const sum = new Float64Array((w + 1) * (h + 1));
+  const cnt = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let rs = 0;
+    let rc = 0;
+    const src = (y0 + y) * width + x0;
+    for (let x = 0; x < w; x++) {
+      // Anechoic interiors are legitimately near 0, so every pixel counts; only the image edge
+      // limits a window.
+      rs += grey[src + x]!;
+      rc += 1;
+      const at = (y + 1) * (w + 1) + x + 1;
+      sum[at] = sum[at - (w + 1)]! + rs;
+      cnt[at] = cnt[at - (w + 1)]! + rc;
+    }
+  }
+  const rect = (t: Float64Array, ax: number, ay: number, bx: number, by: number): number => {
+    const cx0 = Math.max(0, Math.min(w, ax));
+    const cy0 = Math.max(0, Math.min(h, ay));
+    const cx1 = Math.max(0, Math.min(w, bx));
+    const cy1 = Math.max(0, Math.min(h, by));
+    return (
+      t[cy1 * (w + 1) + cx1]! -
+      t[cy0 * (w + 1) + cx1]! -
+      t[cy1 * (w + 1) + cx0]! +
+      t[cy0 * (w + 1) + cx0]!
+    );
+  };
+  const step = Math.max(1, Math.round(req.radius / 4));
+  let best: SearchHit | undefined;
+  for (let cy = req.centre.y - reach; cy <= req.centre.y + reach; cy += step) {
+    for (let cx = req.centre.x - reach; cx <= req.centre.x + reach; cx += step) {
+      const lx = Math.round(cx) - x0;
+      const ly = Math.round(cy) - y0;
+      if (lx < 0 || ly < 0 || lx >= w || ly >= h) continue;
+      const area = (2 * inner) ** 2;
+      const nIn = rect(cnt, lx - inner, ly - inner, lx + inner, ly + inner);
+      if (nIn < area) continue; // the window leaves the image
+      const sIn = rect(sum, lx - inner, ly - inner, lx + inner, ly + inner);
+      const nAll = rect(cnt, lx - outer, ly - outer, lx + outer, ly + outer);
+      const sAll = rect(sum, lx - outer, ly - outer, lx + outer, ly + outer);
+      const nOut = nAll - nIn;
+      if (nOut < 1) continue;
+      const inside = sIn / nIn;
+      const around = (sAll - sIn) / nOut;
+      const seen: Appearance = {
+        inside,
+        around,
+        contrast: (around - inside) / (around + inside + 1),
+      };
+      const distance = appearanceDistance(req.appearance, seen, req.contrastTolerance);
+      if (!best || distance < best.distance) best = { x: cx, y: cy, distance };
+    }
+  }
+  return best;
+}

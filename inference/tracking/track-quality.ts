@@ -1,0 +1,88 @@
+/**
+ * Loss detection (pure): judges one observation of an object against its reference (area and
+ * appearance learnt on good frames) and its previous mask. Each cue maps to [0, 1] (0 = bad); the
+ * quality is the weakest cue, and the weakest cue is the reason given when it is low.
+ */
+import { appearanceDistance, type Appearance } from './appearance.ts';
+import type { TrackingParams } from './tracking-params.ts';
+
+export type Verdict = 'good' | 'doubtful' | 'bad';
+
+export type Cue =
+  'empty' | 'whole-frame' | 'low-score' | 'area-change' | 'left-view' | 'jump' | 'appearance';
+
+export interface ObservationFeatures {
+  readonly area: number;
+  readonly score: number;
+  /** IoU with the previous mask, or undefined when there is none to compare with. */
+  readonly overlap: number | undefined;
+  /** Centroid distance to the last good one in reference radii, when re-acquiring. */
+  readonly shiftRadii: number | undefined;
+  readonly appearance: Appearance | undefined;
+  /** Share of the mask's boundary on the view's edge (mask-geometry.ts viewBorderShare). */
+  readonly borderShare: number;
+}
+
+export interface Reference {
+  readonly area: number;
+  readonly appearance: Appearance;
+}
+
+export interface Assessment {
+  readonly verdict: Verdict;
+  readonly quality: number;
+  /** The weakest cue (set when the verdict is not good). */
+  readonly reason: Cue | undefined;
+}
+
+const lin = (v: number, bad: number, good: number): number =>
+  Math.min(1, Math.max(0, (v - bad) / (good - bad)));
+
+export function assessObservation(
+  features: ObservationFeatures,
+  reference: Reference | undefined,
+  frameArea: number,
+  params: TrackingParams,
+): Assessment {
+  if (features.area < params.minAreaPx) return { verdict: 'bad', quality: 0, reason: 'empty' };
+  if (features.area > params.maxFrameFraction * frameArea) {
+    return { verdict: 'bad', quality: 0, reason: 'whole-frame' };
+  }
+  const cues: [Cue, number][] = [
+    ['low-score', lin(features.score, params.scoreBad, params.scoreGood)],
+  ];
+  if (reference) {
+    const ratio = features.area / reference.area;
+    if (features.borderShare >= params.borderShareLeaving && ratio < 1) {
+      // Cut by the view's edge: the visible fraction of the object, judged on its own scale.
+      cues.push(['left-view', lin(ratio, params.visibleBad, params.visibleGood)]);
+    } else {
+      const lr = Math.abs(Math.log(ratio));
+      cues.push(['area-change', lin(-lr, -params.areaRatioBad, -params.areaRatioGood)]);
+    }
+    if (features.appearance) {
+      const d = appearanceDistance(
+        reference.appearance,
+        features.appearance,
+        params.contrastTolerance,
+      );
+      cues.push(['appearance', 1 - d]);
+    }
+  }
+  if (features.overlap !== undefined) {
+    cues.push(['jump', lin(features.overlap, params.overlapBad, params.overlapGood)]);
+  }
+  if (features.shiftRadii !== undefined) {
+    cues.push(['jump', lin(-features.shiftRadii, -params.searchRadii, -0.5 * params.searchRadii)]);
+  }
+  let [reason, quality] = cues[0]!;
+  for (const [cue, g] of cues) {
+    if (g < quality) {
+      quality = g;
+      reason = cue;
+    }
+  }
+  if (quality <= 0) return { verdict: 'bad', quality: 0, reason };
+  if (quality < params.doubtfulBelow) return { verdict: 'doubtful', quality, reason };
+  return { verdict: 'good', quality, reason: undefined };
+}

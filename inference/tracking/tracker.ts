@@ -1,0 +1,180 @@
+/**
+ * The multi-object tracker: holds every object's state, applies changes of the user's prompt set
+ * (new objects, corrections, re-seeds, removals) and, per frame, observes each object through the
+ * tracking strategy, measures the observation, judges it and updates the object's state. No I/O:
+ * the daemon, the offline evaluations and volume propagation all drive it the same way.
+ */
+import type { BinaryMask } from '../engine/mask.ts';
+import type { Prompt } from '../engine/prompts.ts';
+import type { DecodeResult, Embedding } from '../engine/types.ts';
+import { measureAppearance } from './appearance.ts';
+import {
+  interiorPoint,
+  maskIou,
+  summarizeMask,
+  viewBorderShare,
+  type PixelBox,
+} from './mask-geometry.ts';
+import {
+  afterObservation,
+  isAuthoritative,
+  isProbe,
+  seededTrack,
+  withCorrections,
+  type ObjectTrack,
+  type Sighting,
+  type TrackStateName,
+} from './object-track.ts';
+import { diffPrompts, type UserPrompt } from './prompt-diff.ts';
+import { assessObservation, type Assessment } from './track-quality.ts';
+import { DEFAULT_TRACKING_PARAMS, type TrackingParams } from './tracking-params.ts';
+import type { Observation, TrackingStrategy } from './tracking-strategy.ts';
+
+export interface TrackReport {
+  readonly objectId: string;
+  readonly state: TrackStateName;
+  readonly quality: number;
+  readonly reason: string | undefined;
+  /** Box of the last good mask (where a lost object was last seen). */
+  readonly lastBox: PixelBox | undefined;
+  readonly framesSinceGood: number;
+  /** The mask to show on this frame; undefined when lost. */
+  readonly mask: BinaryMask | undefined;
+  readonly area: number;
+  /** The model's score of this frame's observation (0 when nothing was decoded). */
+  readonly score: number;
+  /** The decode behind this frame's observation, when there was one. */
+  readonly result: DecodeResult | undefined;
+  /** Why the observation failed (a coded engine error's message), when it did. */
+  readonly error?: string;
+}
+
+const toPrompt = (p: UserPrompt): Prompt => ({
+  points: p.points,
+  ...(p.box ? { box: p.box } : {}),
+});
+
+export class Tracker {
+  private readonly tracks = new Map<string, ObjectTrack>();
+  private prompts = new Map<string, UserPrompt>();
+
+  constructor(
+    private readonly strategy: TrackingStrategy,
+    readonly params: TrackingParams = DEFAULT_TRACKING_PARAMS,
+  ) {}
+
+  /** Replaces the user's prompt set; see prompt-diff.ts for what each kind of change does. */
+  setPrompts(prompts: readonly UserPrompt[]): void {
+    const diff = diffPrompts(this.prompts, prompts);
+    for (const id of diff.removed) this.tracks.delete(id);
+    for (const p of [...diff.added, ...diff.reseeded]) {
+      this.tracks.set(p.objectId, seededTrack(p.objectId, toPrompt(p)));
+    }
+    for (const c of diff.corrected) {
+      const t = this.tracks.get(c.objectId);
+      if (t) this.tracks.set(c.objectId, withCorrections(t, c.points));
+    }
+    this.prompts = new Map(prompts.map((p) => [p.objectId, p]));
+  }
+
+  objectIds(): string[] {
+    return [...this.tracks.keys()];
+  }
+
+  state(objectId: string): ObjectTrack | undefined {
+    return this.tracks.get(objectId);
+  }
+
+  /**
+   * Observes the objects `only` (default: all) on this frame. `grey` is the frame's grey image at
+   * the embedding's size (for appearance). Objects not observed keep their state.
+   */
+  async step(
+    embedding: Embedding,
+    grey: Uint8Array,
+    only?: readonly string[],
+  ): Promise<TrackReport[]> {
+    const ids = only ?? [...this.tracks.keys()];
+    const reports: TrackReport[] = [];
+    for (const id of ids) {
+      const track = this.tracks.get(id);
+      if (!track) continue;
+      let observation: Observation | null;
+      let error: string | undefined;
+      try {
+        observation = await this.strategy.observe(embedding, grey, track);
+      } catch (e) {
+        // One object's bad prompt must not stop the others: it is lost, with the reason.
+        observation = null;
+        error = e instanceof Error ? e.message : String(e);
+      }
+      const frameArea = embedding.imageWidth * embedding.imageHeight;
+      let sighting: Sighting | undefined;
+      let assessment: Assessment = { verdict: 'bad', quality: 0, reason: 'empty' };
+      if (observation) {
+        const summary = summarizeMask(observation.mask);
+        const box = summary.box;
+        const centroid = summary.centroid;
+        const interior = interiorPoint(observation.mask, box);
+        if (box && centroid && interior) {
+          sighting = {
+            mask: observation.mask,
+            logits: observation.logits,
+            area: summary.area,
+            box,
+            centroid,
+            interior,
+            appearance: measureAppearance(grey, observation.mask, box),
+            borderShare: viewBorderShare(observation.mask, box, grey),
+          };
+        }
+        assessment = assessObservation(
+          {
+            area: summary.area,
+            score: observation.score,
+            overlap: this.overlapWithLast(track, sighting),
+            shiftRadii: this.shiftFromLastGood(track, sighting),
+            appearance: sighting?.appearance,
+            borderShare: sighting?.borderShare ?? 0,
+          },
+          isAuthoritative(track) ? undefined : track.reference,
+          frameArea,
+          this.params,
+        );
+      }
+      const { track: next, shown } = afterObservation(track, sighting, assessment, this.params);
+      if (!this.tracks.has(id)) continue; // removed while decoding
+      this.tracks.set(id, next);
+      reports.push({
+        objectId: id,
+        state: next.state,
+        quality: next.quality,
+        reason: next.reason,
+        lastBox: next.lastGood?.box,
+        framesSinceGood: next.framesSinceGood,
+        mask: shown?.mask,
+        area: shown?.area ?? 0,
+        score: observation?.score ?? 0,
+        result: observation?.result,
+        ...(error === undefined ? {} : { error }),
+      });
+    }
+    return reports;
+  }
+
+  private overlapWithLast(track: ObjectTrack, s: Sighting | undefined): number | undefined {
+    if (!s || !track.last || isAuthoritative(track)) return undefined;
+    return maskIou(s.mask, s.box, track.last.mask, track.last.box);
+  }
+
+  /** Re-acquisition: how far the candidate lies from the last good sighting, in reference radii. */
+  private shiftFromLastGood(track: ObjectTrack, s: Sighting | undefined): number | undefined {
+    if (!s || !isProbe(track) || !track.lastGood) return undefined;
+    const area = track.reference?.area ?? track.lastGood.area;
+    const radius = Math.max(Math.sqrt(area / Math.PI), 4);
+    const g = track.lastGood.centroid;
+    return Math.hypot(s.centroid.x - g.x, s.centroid.y - g.y) / radius;
+  }
+}
+
+export { DEFAULT_TRACKING_PARAMS };

@@ -1,0 +1,82 @@
+/**
+ * Every knob of prompt-propagation tracking and loss detection, with the values it ships with.
+ * Lengths are pixels of the original frame; ratios are dimensionless. See docs/tracking.md.
+ */
+export interface TrackingParams {
+  /** Box prompt: the previous mask's box grown by this fraction of its size on each side … */
+  readonly boxMargin: number;
+  /** … plus this many pixels (the largest expected motion between two updates). */
+  readonly boxPadPx: number;
+  /** Send the grown box with the re-placed interior point (else the point and the mask alone). */
+  readonly useBox: boolean;
+  /** Send the previous low-resolution logits as the mask input. */
+  readonly useMaskPrior: boolean;
+  /** Model score at which the score cue is bad (0) and fully good (1). */
+  readonly scoreBad: number;
+  readonly scoreGood: number;
+  /** Area relative to the reference: |ln ratio| at which the area cue is bad / fully good. */
+  readonly areaRatioBad: number;
+  readonly areaRatioGood: number;
+  /** IoU with the previous mask at which the overlap cue is bad / fully good. */
+  readonly overlapBad: number;
+  readonly overlapGood: number;
+  /** Appearance: contrast difference that makes the cue bad (see appearanceDistance). */
+  readonly contrastTolerance: number;
+  /** A mask with at least this share of its boundary on the view's edge is leaving the view. */
+  readonly borderShareLeaving: number;
+  /** Leaving: visible area over the reference at which the cue is bad (lost) / fully good. */
+  readonly visibleBad: number;
+  readonly visibleGood: number;
+  /** Quality below which an observation is doubtful (the object becomes 'uncertain'). */
+  readonly doubtfulBelow: number;
+  /** A mask smaller than this is empty. */
+  readonly minAreaPx: number;
+  /** A mask covering more than this fraction of the frame is a leak ('whole-frame'). */
+  readonly maxFrameFraction: number;
+  /** Weight of a good observation in the reference area and appearance (slow: drift shows). */
+  readonly referenceWeight: number;
+  /** Re-acquisition: the search box is the last good box grown by this fraction … */
+  readonly searchMargin: number;
+  /** … and the candidate's centroid must lie within this many reference radii of the last one. */
+  readonly searchRadii: number;
+  /** Consecutive good probes needed to re-acquire a lost object. */
+  readonly confirmFrames: number;
+  /** Corrective points kept attached to a tracked object (newest first). */
+  readonly maxCorrections: number;
+}
+
+export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
+  boxMargin: 0.2,
+  boxPadPx: 6,
+  useBox: false,
+  useMaskPrior: true,
+  scoreBad: 0.08,
+  scoreGood: 0.3,
+  areaRatioBad: Math.log(2),
+  areaRatioGood: Math.log(1.3),
+  overlapBad: 0.15,
+  overlapGood: 0.5,
+  contrastTolerance: 0.3,
+  borderShareLeaving: 0.08,
+  visibleBad: 0.55,
+  visibleGood: 0.75,
+  doubtfulBelow: 0.5,
+  minAreaPx: 12,
+  maxFrameFraction: 0.5,
+  referenceWeight: 0.1,
+  searchMargin: 0.5,
+  searchRadii: 1.5,
+  confirmFrames: 2,
+  maxCorrections: 4,
+};
+
+/**
+ * The defaults for a model family. The built-in star-HMM reads a box as "object inside, background
+ * in the ring inside the box" and tracks better from the re-placed point and the mask prior alone;
+ * SAM-family decoders are trained on boxes and get the grown box as well.
+ */
+export function trackingParamsFor(family: string): TrackingParams {
+  return family === 'builtin'
+    ? DEFAULT_TRACKING_PARAMS
+    : { ...DEFAULT_TRACKING_PARAMS, useBox: true };
+}

@@ -1,0 +1,30 @@
+/**
+ * How an object's mask is produced on a new frame. The shipped strategy propagates prompts from the
+ * previous result (prompt-propagation.ts); a model with a memory mechanism (SAM 2 style: memory
+ * attention over past frames' features and masks) replaces it by implementing this interface —
+ * loss detection, re-acquisition bookkeeping and the object states stay the same.
+ */
+import type { BinaryMask } from '../engine/mask.ts';
+import type { PreviousMask } from '../engine/prompts.ts';
+import type { DecodeResult, Embedding } from '../engine/types.ts';
+import type { ObjectTrack } from './object-track.ts';
+
+export interface Observation {
+  readonly mask: BinaryMask;
+  /** Low-resolution logits the strategy can feed back as the next mask input. */
+  readonly logits: PreviousMask;
+  /** The model's own quality estimate in [0, 1]. */
+  readonly score: number;
+  /** The decode it came from (timings, provenance). */
+  readonly result: DecodeResult;
+}
+
+export interface TrackingStrategy {
+  readonly name: string;
+  /**
+   * The object's mask on this frame's embedding, given its state (which says whether it is being
+   * seeded, corrected, tracked or searched for); `grey` is the frame's grey image at the
+   * embedding's size. Null when there is nothing to go on.
+   */
+  observe(embedding: Embedding, grey: Uint8Array, track: ObjectTrack): Promise<Observation | null>;
+}

@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { scoreObject, summarize, type FrameRecord } from '../bench/tracking/tracking-metrics.ts';
+import {
+  expandBox,
+  interiorPoint,
+  maskIou,
+  summarizeMask,
+  viewBorderShare,
+} from '../inference/tracking/mask-geometry.ts';
+import { diffPrompts, type UserPrompt } from '../inference/tracking/prompt-diff.ts';
+import {
+  assessObservation,
+  type ObservationFeatures,
+} from '../inference/tracking/track-quality.ts';
+import { DEFAULT_TRACKING_PARAMS as P } from '../inference/tracking/tracking-params.ts';
+
+const disc = (w: number, h: number, cx: number, cy: number, r: number) => {
+  const data = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= r * r) data[y * w + x] = 1;
+  return { width: w, height: h, data };
+};
+
+describe('mask geometry', () => {
+  it('summarises area, box and centroid, and finds the most interior pixel', () => {
+    const m = disc(64, 48, 30, 20, 8);
+    const s = summarizeMask(m);
+    expect(s.area).toBeGreaterThan(190);
+    expect(s.area).toBeLessThan(212);
+    expect(s.box).toEqual({ x0: 22, y0: 12, x1: 38, y1: 28 });
+    expect(s.centroid!.x).toBeCloseTo(30, 1);
+    expect(s.centroid!.y).toBeCloseTo(20, 1);
+    const p = interiorPoint(m, s.box)!;
+    expect(Math.hypot(p.x - 30, p.y - 20)).toBeLessThanOrEqual(1);
+    expect(summarizeMask({ width: 4, height: 4, data: new Uint8Array(16) })).toEqual({
+      area: 0,
+      box: undefined,
+      centroid: undefined,
+    });
+  });
+
+  it('measures overlap within the union of the boxes', () => {
+    const a = disc(64, 64, 30, 30, 10);
+    const b = disc(64, 64, 30, 30, 10);
+    const c = disc(64, 64, 50, 50, 5);
+    const sa = summarizeMask(a).box;
+    expect(maskIou(a, sa, b, summarizeMask(b).box)).toBe(1);
+    expect(maskIou(a, sa, c, summarizeMask(c).box)).toBe(0);
+    const shifted = disc(64, 64, 35, 30, 10);
+    const iou = maskIou(a, sa, shifted, summarizeMask(shifted).box);
+    expect(iou).toBeGreaterThan(0.4);
+    expect(iou).toBeLessThan(0.6);
+  });
+
+  it('sees a mask cut by the edge of the view', () => {
+    const grey = new Uint8Array(64 * 64).fill(100);
+    for (let y = 0; y < 64; y++) for (let x = 40; x < 64; x++) grey[y * 64 + x] = 0; // no echo
+    const inside = disc(64, 64, 20, 30, 8);
+    const cut = disc(64, 64, 40, 30, 8);
+    for (let y = 0; y < 64; y++) for (let x = 40; x < 64; x++) cut.data[y * 64 + x] = 0;
+    expect(viewBorderShare(inside, summarizeMask(inside).box!, grey)).toBe(0);
+    expect(viewBorderShare(cut, summarizeMask(cut).box!, grey)).toBeGreaterThan(0.25);
+  });
+
+  it('grows boxes and clips them to the image', () => {
+    expect(expandBox({ x0: 10, y0: 10, x1: 30, y1: 20 }, 0.5, 2, 100, 100)).toEqual({
+      x0: 0,
+      y0: 3,
+      x1: 42,
+      y1: 27,
+    });
+  });
+});
+
+describe('prompt diff', () => {
+  const a: UserPrompt = { objectId: 'a', points: [{ x: 1, y: 1, label: 'positive' }] };
+  const b: UserPrompt = { objectId: 'b', points: [{ x: 5, y: 5, label: 'positive' }] };
+  it('tells new, corrected, re-seeded and removed objects apart', () => {
+    const before = new Map([
+      ['a', a],
+      ['b', b],
+    ]);
+    const d = diffPrompts(before, [
+      { ...a, points: [...a.points, { x: 2, y: 2, label: 'negative' }] },
+      { objectId: 'c', points: [{ x: 9, y: 9, label: 'positive' }] },
+    ]);
+    expect(d.added.map((p) => p.objectId)).toEqual(['c']);
+    expect(d.corrected).toEqual([{ objectId: 'a', points: [{ x: 2, y: 2, label: 'negative' }] }]);
+    expect(d.removed).toEqual(['b']);
+    expect(d.reseeded).toEqual([]);
+    const moved = diffPrompts(before, [{ ...b, points: [{ x: 6, y: 5, label: 'positive' }] }]);
+    expect(moved.reseeded.map((p) => p.objectId)).toEqual(['b']);
+    const boxed = diffPrompts(before, [{ ...a, box: { x0: 0, y0: 0, x1: 4, y1: 4 } }]);
+    expect(boxed.reseeded.map((p) => p.objectId)).toEqual(['a']);
+    const same = diffPrompts(before, [a, b]);
+    expect([same.added, same.corrected, same.reseeded, same.removed].flat()).toEqual([]);
+  });
+});
+
+describe('loss detection cues', () => {
+  const reference = { area: 1000, appearance: { inside: 40, around: 100, contrast: 0.42 } };
+  const ok: ObservationFeatures = {
+    area: 1000,
+    score: 0.6,
+    overlap: 0.8,
+    shiftRadii: undefined,
+    appearance: reference.appearance,
+    borderShare: 0,
+  };
+  it('accepts a consistent observation and names the weakest cue otherwise', () => {
+    expect(assessObservation(ok, reference, 512 * 512, P).verdict).toBe('good');
+    expect(assessObservation({ ...ok, area: 3 }, reference, 512 * 512, P)).toMatchObject({
+      verdict: 'bad',
+      reason: 'empty',
+    });
+    expect(assessObservation({ ...ok, area: 200_000 }, reference, 512 * 512, P)).toMatchObject({
+      verdict: 'bad',
+      reason: 'whole-frame',
+    });
+    expect(assessObservation({ ...ok, area: 2500 }, reference, 512 * 512, P)).toMatchObject({
+      verdict: 'bad',
+      reason: 'area-change',
+    });
+    expect(assessObservation({ ...ok, area: 1700 }, reference, 512 * 512, P)).toMatchObject({
+      verdict: 'doubtful',
+      reason: 'area-change',
+    });
+    expect(assessObservation({ ...ok, overlap: 0.1 }, reference, 512 * 512, P).reason).toBe('jump');
+    expect(assessObservation({ ...ok, score: 0.01 }, reference, 512 * 512, P).reason).toBe(
+      'low-score',
+    );
+    const brighter = { inside: 95, around: 100, contrast: 0.02 };
+    expect(
+      assessObservation({ ...ok, appearance: brighter }, reference, 512 * 512, P),
+    ).toMatchObject({ verdict: 'bad', reason: 'appearance' });
+  });
+
+  it('judges a mask cut by the view edge by its visible fraction', () => {
+    const leaving = { ...ok, borderShare: 0.3 };
+    expect(assessObservation({ ...leaving, area: 800 }, reference, 512 * 512, P).verdict).toBe(
+      'good',
+    );
+    expect(assessObservation({ ...leaving, area: 520 }, reference, 512 * 512, P)).toMatchObject({
+      verdict: 'bad',
+      reason: 'left-view',
+    });
+    // The same area change away from the edge is only doubtful.
+    expect(assessObservation({ ...ok, area: 520 }, reference, 512 * 512, P).verdict).toBe(
+      'doubtful',
+    );
+  });
+
+  it('judges a user prompt without history (no reference, no overlap)', () => {
+    const first = { ...ok, overlap: undefined, area: 5000 };
+    expect(assessObservation(first, undefined, 512 * 512, P).verdict).toBe('good');
+  });
+});
+
+describe('tracking metrics', () => {
+  const rec = (inView: boolean, lost: boolean, dice?: number): FrameRecord => ({
+    inView,
+    lost,
+    dice: inView ? (dice ?? (lost ? 0 : 0.9)) : undefined,
+  });
+  it('measures loss delay, false losses and re-acquisition', () => {
+    const frames: FrameRecord[] = [
+      rec(true, false),
+      rec(true, true), // false loss (no leave within 3 frames)
+      rec(true, false),
+      rec(true, false),
+      rec(true, false),
+      rec(true, false),
+      rec(false, false), // leave at 6
+      rec(false, false),
+      rec(false, true), // flagged 2 frames after leaving
+      rec(false, true),
+      rec(true, true), // return at 10
+      rec(true, true),
+      rec(true, false, 0.85), // re-acquired after 2 frames
+      rec(true, false, 0.82),
+    ];
+    const s = scoreObject('x', 0, frames);
+    expect(s.lossDelays).toEqual([2]);
+    expect(s.falseLosses).toBe(1);
+    expect(s.reacquireDelays).toEqual([2]);
+    expect(s.minDiceInViewStrict).toBe(0);
+    // Frame 1 is a false loss and counts; frames 10-11 wait for re-acquisition and are excused.
+    expect(s.minDiceInView).toBe(0);
+    const clean = scoreObject('y', 0, frames.slice(2));
+    expect(clean.falseLosses).toBe(0);
+    expect(clean.minDiceInView).toBeCloseTo(0.82);
+    const sum = summarize([s, clean]);
+    expect(sum.lossDetectedWithinFrames).toBe(2);
+    expect(sum.reacquireFrames).toBe(2);
+    expect(sum.falseLosses).toBe(1);
+  });
+
+  it('reports a loss never flagged and an object never re-acquired as null', () => {
+    const frames = [
+      rec(true, false),
+      rec(false, false),
+      rec(false, false),
+      rec(true, true),
+      rec(true, true),
+    ];
+    const s = scoreObject('z', 0, frames);
+    expect(s.lossDelays).toEqual([null]);
+    expect(s.reacquireDelays).toEqual([null]);
+    expect(summarize([s]).lossDetectedWithinFrames).toBeNull();
+  });
+
+  it('counts a loss flagged just before the object leaves as detected, not false', () => {
+    const frames = [
+      rec(true, false),
+      rec(true, false),
+      rec(true, true),
+      rec(true, true),
+      rec(false, true),
+    ];
+    const s = scoreObject('w', 0, frames);
+    expect(s.lossDelays).toEqual([0]);
+    expect(s.falseLosses).toBe(0);
+  });
+});
