@@ -1,0 +1,106 @@
+/**
+ * Volume propagation through the real built-in model: a synthetic volume with a dark ellipsoid in
+ * speckle-like noise (a Volume the test builds), prompted once on its largest slice; and, when
+ * ../shared/data is present, the shared abdominal CT (loud skip without it; fails under CI=true).
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runVolumeEval } from '../bench/volume/run-volume-eval.ts';
+import { seededRandom } from '../capture/phantom/index.ts';
+import type { ModelPair } from '../inference/engine/model-pair.ts';
+import { openModel } from '../inference/engine/model-registry.ts';
+import { trackingParamsFor } from '../inference/tracking/tracking-params.ts';
+import { readNifti, writeNiftiLabels } from '../volume/nifti.ts';
+import { writeLabelSlicesPng } from '../volume/slice-png.ts';
+import { sameGrid, type Volume } from '../volume/volume.ts';
+import { sharedDataPath } from './support/shared-data.ts';
+
+let model: ModelPair;
+beforeAll(async () => {
+  model = await openModel('builtin', { executionProviders: ['cpu'], intraOpThreads: 1 });
+});
+afterAll(async () => {
+  await model.close();
+});
+
+/** 96×80×24 voxels of 1×1×3 mm: tissue ~ 100 ± noise, an ellipsoid at 30 spanning slices 4..19. */
+function ellipsoidVolume(): { image: Volume; reference: Volume } {
+  const [nx, ny, nz] = [96, 80, 24];
+  const rng = seededRandom(7);
+  const data = new Float32Array(nx * ny * nz);
+  const ref = new Float32Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const u = (i - 50) / 22;
+        const v = (j - 38) / 16;
+        const w = (k - 11.5) / 8;
+        const inside = u * u + v * v + w * w <= 1;
+        const idx = i + nx * (j + ny * k);
+        data[idx] = (inside ? 30 : 100) + 25 * (rng.next() - 0.5);
+        ref[idx] = inside ? 1 : 0;
+      }
+    }
+  }
+  const geometry = {
+    dims: [nx, ny, nz] as const,
+    spacingMm: [1, 1, 3] as const,
+    affine: [1, 0, 0, -48, 0, 1, 0, -40, 0, 0, 3, 10, 0, 0, 0, 1],
+  };
+  return {
+    image: { geometry, data, dataType: 'float32' },
+    reference: { geometry, data: ref, dataType: 'uint8' },
+  };
+}
+
+describe('volume propagation (built-in model)', () => {
+  it('propagates one box prompt through a synthetic volume and exports NIfTI and PNG slices on its grid', async () => {
+    const { image, reference } = ellipsoidVolume();
+    const r = await runVolumeEval(model, image, reference, {
+      label: 1,
+      axis: 2,
+      params: trackingParamsFor('builtin'),
+    });
+    expect(r.slicesPrompted).toBe(1);
+    expect(r.promptSlice).toBeGreaterThanOrEqual(11);
+    expect(r.promptSlice).toBeLessThanOrEqual(12);
+    expect(r.slicesSegmented).toBeGreaterThanOrEqual(r.referenceSlices - 4);
+    expect(r.slicesSegmented).toBeLessThanOrEqual(r.referenceSlices + 2);
+    expect(r.dice).toBeGreaterThan(0.8);
+
+    const dir = await mkdtemp(join(tmpdir(), 'pocus-vol-'));
+    try {
+      await writeNiftiLabels(join(dir, 'labels.nii.gz'), r.labels, image);
+      const back = await readNifti(join(dir, 'labels.nii.gz'));
+      expect(sameGrid(back.geometry, image.geometry)).toBe(true);
+      expect(Array.from(back.data, (v) => (v ? 1 : 0))).toEqual(Array.from(r.labels));
+      const files = await writeLabelSlicesPng(join(dir, 'slices'), r.labels, image.geometry, 2);
+      expect(files).toHaveLength(24);
+      expect((await readdir(join(dir, 'slices'))).sort()[0]).toBe('slice-000.png');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('volume propagation on the shared abdominal CT (../shared/data/ct)', () => {
+  const ct = sharedDataPath('ct/example_ct_sm.nii.gz');
+  const seg = sharedDataPath('ct/example_seg.nii.gz');
+  it.skipIf(!ct || !seg)(
+    'segments the spleen from one prompted slice (3D Dice above 0.65; target 0.8 not yet met)',
+    async () => {
+      const [image, reference] = await Promise.all([readNifti(ct!), readNifti(seg!)]);
+      const r = await runVolumeEval(model, image, reference, {
+        label: 1,
+        axis: 2,
+        params: trackingParamsFor('builtin'),
+      });
+      console.log(`spleen: 3D Dice ${r.dice.toFixed(3)}, ${r.slicesSegmented} slices`);
+      expect(r.dice).toBeGreaterThan(0.65);
+      expect(r.slicesSegmented).toBeGreaterThan(10);
+    },
+    60_000,
+  );
+});
