@@ -168,10 +168,12 @@ try {
       for (const [objectId, b64] of Object.entries(k.masks)) {
         const structureId = placed.get(objectId);
         if (structureId === null || structureId === undefined) continue;
-        const mask = decodeRle(
-          new Uint8Array(Buffer.from(b64, 'base64')),
-          new Uint8Array(k.width * k.height),
-        );
+        const rle = new Uint8Array(Buffer.from(b64, 'base64'));
+        // A lost object carries no mask: nothing is shown, which scores 0 against its structure.
+        const mask =
+          rle.length === 0
+            ? new Uint8Array(k.width * k.height)
+            : decodeRle(rle, new Uint8Array(k.width * k.height));
         dices.push(diceAgainstLabel(mask, labels, structureId));
       }
     }
