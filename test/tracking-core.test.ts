@@ -7,6 +7,7 @@ import {
   summarizeMask,
   viewBorderShare,
 } from '../inference/tracking/mask-geometry.ts';
+import { seededTrack, withCorrections } from '../inference/tracking/object-track.ts';
 import { diffPrompts, type UserPrompt } from '../inference/tracking/prompt-diff.ts';
 import {
   assessObservation,
@@ -221,5 +222,18 @@ describe('tracking metrics', () => {
     const s = scoreObject('w', 0, frames);
     expect(s.lossDelays).toEqual([0]);
     expect(s.falseLosses).toBe(0);
+  });
+});
+
+describe('corrections on an object', () => {
+  const tap = { x: 10, y: 10, label: 'positive' as const };
+  const extra = { x: 12, y: 14, label: 'negative' as const };
+  it('join the seed of an object not decoded yet, and re-seed a lost one only with a positive point', () => {
+    const fresh = withCorrections(seededTrack('a', { points: [tap] }), [extra]);
+    expect(fresh.seed?.points).toEqual([tap, extra]);
+    expect(fresh.pending).toEqual([]);
+    const lost = { ...seededTrack('a', { points: [tap] }), seed: undefined };
+    expect(withCorrections(lost, [extra])).toBe(lost);
+    expect(withCorrections(lost, [extra, tap]).seed?.points).toEqual([extra, tap]);
   });
 });

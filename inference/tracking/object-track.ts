@@ -74,7 +74,10 @@ export function seededTrack(objectId: string, prompt: Prompt): ObjectTrack {
  */
 export function withCorrections(track: ObjectTrack, points: readonly PromptPoint[]): ObjectTrack {
   if (points.length === 0) return track;
-  if (track.state === 'lost' && track.seed === undefined) {
+  // Not decoded yet: the points join the seed itself.
+  if (track.seed)
+    return { ...track, seed: { ...track.seed, points: [...track.seed.points, ...points] } };
+  if (track.state === 'lost') {
     if (!points.some((p) => p.label === 'positive')) return track;
     return seededTrack(track.objectId, { points });
   }
