@@ -4,9 +4,10 @@
  * implausible mask is never shown. Phantom seeds here were not used while tuning the tracker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diceWithLabel } from '../bench/tracking/run-tracking-eval.ts';
+import { diceAgainstLabel } from '../bench/eval/overlap-metrics.ts';
 import { createPhantom, type PhantomFrame } from '../capture/phantom/index.ts';
 import { farthestInteriorPixel } from '../inference/engine/distance-transform.ts';
+import type { BinaryMask } from '../inference/engine/mask.ts';
 import type { ModelPair } from '../inference/engine/model-pair.ts';
 import { openModel } from '../inference/engine/model-registry.ts';
 import { PromptPropagation } from '../inference/tracking/prompt-propagation.ts';
@@ -37,6 +38,10 @@ function tapInside(f: PhantomFrame, id: number): UserPrompt {
   const p = farthestInteriorPixel(labelMask(f, id), f.width, f.height)!;
   return { objectId: `s${id}`, points: [{ x: p.col + 0.5, y: p.row + 0.5, label: 'positive' }] };
 }
+
+/** Dice of a reported mask against structure `id`; 0 when no mask is shown. */
+const diceWithLabel = (mask: BinaryMask | undefined, labels: Uint8Array, id: number): number =>
+  mask ? diceAgainstLabel(mask.data, labels, id) : 0;
 
 async function step(
   tracker: Tracker,

@@ -45,7 +45,11 @@ export function iou(predicted: Uint8Array, truth: Uint8Array): number {
 }
 
 /** Dice of a binary mask against one label of a label image (e.g. a phantom structure id). */
-export function diceAgainstLabel(predicted: Uint8Array, labels: Uint8Array, label: number): number {
+export function diceAgainstLabel(
+  predicted: Uint8Array,
+  labels: ArrayLike<number>,
+  label: number,
+): number {
   const truth = new Uint8Array(labels.length);
   for (let i = 0; i < labels.length; i++) truth[i] = labels[i] === label ? 1 : 0;
   return dice(predicted, truth);

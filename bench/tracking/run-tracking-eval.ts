@@ -3,8 +3,6 @@
  * prompted once, with one positive point at its most interior pixel, on the first frame it is in
  * view; from then on only the tracker decides. Scores per object and overall (tracking-metrics.ts).
  */
-import { farthestInteriorPixel } from '../../inference/engine/distance-transform.ts';
-import type { BinaryMask } from '../../inference/engine/mask.ts';
 import type { Segmenter } from '../../inference/engine/types.ts';
 import { PromptPropagation } from '../../inference/tracking/prompt-propagation.ts';
 import type { UserPrompt } from '../../inference/tracking/prompt-diff.ts';
@@ -13,7 +11,9 @@ import {
   DEFAULT_TRACKING_PARAMS,
   type TrackingParams,
 } from '../../inference/tracking/tracking-params.ts';
+import { diceAgainstLabel } from '../eval/overlap-metrics.ts';
 import { summarize as percentiles, type PercentileSummary } from '../eval/percentiles.ts';
+import { interiorPointPrompt } from '../eval/prompts-from-truth.ts';
 import type { Cine } from './cine-source.ts';
 import {
   scoreObject,
@@ -44,31 +44,11 @@ export interface TrackingEvalOptions {
   readonly onFrame?: (index: number) => void;
 }
 
-/** Dice of a binary mask against the pixels of one label value. */
-export function diceWithLabel(
-  mask: BinaryMask | undefined,
-  labels: ArrayLike<number>,
-  label: number,
-): number {
-  let inter = 0;
-  let a = 0;
-  let b = 0;
-  const data = mask?.data;
-  for (let i = 0; i < labels.length; i++) {
-    const t = labels[i] === label ? 1 : 0;
-    const p = data ? data[i]! : 0;
-    inter += t & p;
-    a += p;
-    b += t;
-  }
-  return a + b === 0 ? 1 : (2 * inter) / (a + b);
-}
-
+/** A one-point prompt at the most interior pixel of one label's pixels. */
 function promptPoint(labels: ArrayLike<number>, label: number, width: number, height: number) {
   const m = new Uint8Array(width * height);
   for (let i = 0; i < m.length; i++) m[i] = labels[i] === label ? 1 : 0;
-  const p = farthestInteriorPixel(m, width, height);
-  return p ? { x: p.col + 0.5, y: p.row + 0.5 } : undefined;
+  return interiorPointPrompt(m, width, height);
 }
 
 export async function runTrackingEval(
@@ -93,7 +73,7 @@ export async function runTrackingEval(
       if (records.has(o.objectId) || !o.inView || o.area < minArea) continue;
       const p = promptPoint(f.labels, o.label, cine.width, cine.height);
       if (!p) continue;
-      prompts.push({ objectId: o.objectId, points: [{ ...p, label: 'positive' }] });
+      prompts.push({ objectId: o.objectId, points: [p] });
       records.set(o.objectId, { promptFrame: i, frames: [] });
       added = true;
     }
@@ -112,9 +92,9 @@ export async function runTrackingEval(
         lost,
         dice:
           inView && truth
-            ? lost
-              ? 0
-              : diceWithLabel(report?.mask, f.labels, truth.label)
+            ? report?.mask
+              ? diceAgainstLabel(report.mask.data, f.labels, truth.label)
+              : 0
             : undefined,
       });
     }

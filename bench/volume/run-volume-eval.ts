@@ -5,11 +5,13 @@
  * of the result against the label is reported.
  */
 import type { Segmenter } from '../../inference/engine/types.ts';
+import { summarizeMask } from '../../inference/tracking/mask-geometry.ts';
 import type { TrackingParams } from '../../inference/tracking/tracking-params.ts';
 import { VolumeError } from '../../volume/errors.ts';
 import { propagateThroughVolume, volumeTrackingParams } from '../../volume/propagate.ts';
 import { extractSliceLabels, sliceShape, type SliceAxis } from '../../volume/slices.ts';
 import { sameGrid, type Volume } from '../../volume/volume.ts';
+import { diceAgainstLabel } from '../eval/overlap-metrics.ts';
 
 export interface VolumeEvalResult {
   readonly label: number;
@@ -51,19 +53,7 @@ export async function runVolumeEval(
   if (best < 0)
     throw new VolumeError('VOLUME_SLICE_INVALID', `label ${label} is absent from the reference`);
   const m = extractSliceLabels(reference.data, reference.geometry, axis, best, label);
-  let x0 = width;
-  let y0 = height;
-  let x1 = 0;
-  let y1 = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (!m.data[y * width + x]) continue;
-      x0 = Math.min(x0, x);
-      y0 = Math.min(y0, y);
-      x1 = Math.max(x1, x + 1);
-      y1 = Math.max(y1, y + 1);
-    }
-  }
+  const { x0, y0, x1, y1 } = summarizeMask(m).box!;
   const margin = options.boxMargin ?? 0.1;
   const gx = (x1 - x0) * margin;
   const gy = (y1 - y0) * margin;
@@ -79,20 +69,10 @@ export async function runVolumeEval(
     { axis, slice: best, prompt: { points: [], box }, value: 1 },
     volumeTrackingParams(options.params),
   );
-  let inter = 0;
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < result.labels.length; i++) {
-    const p = result.labels[i]!;
-    const t = reference.data[i] === label ? 1 : 0;
-    inter += p & t;
-    a += p;
-    b += t;
-  }
   return {
     label,
     axis,
-    dice: a + b === 0 ? 1 : (2 * inter) / (a + b),
+    dice: diceAgainstLabel(result.labels, reference.data, label),
     slicesPrompted: 1,
     slicesSegmented: result.slicesSegmented,
     referenceSlices,

@@ -18,7 +18,7 @@ import {
   peekRequestId,
   ProtocolError,
 } from '../protocol/envelope.ts';
-import { encodeRle, rleForegroundArea } from '../protocol/mask-rle.ts';
+import { encodeRle } from '../protocol/mask-rle.ts';
 import {
   FrameHeader,
   parseHeader,
@@ -287,7 +287,7 @@ export class InferenceDaemon {
           framesSinceGood: r.framesSinceGood,
         },
         score: r.score,
-        areaPx: r.mask ? rleForegroundArea(rle) : 0,
+        areaPx: r.area,
         rleOffset: offset,
         rleLength: rle.length,
       });

@@ -38,11 +38,3 @@ export function decodeRle(rle: Uint8Array, out: Uint8Array): Uint8Array {
   if (pos !== out.length) throw new RangeError(`RLE covers ${pos} of ${out.length} pixels`);
   return out;
 }
-
-/** Foreground pixel count of a run-length mask (the sum of its odd runs), without decoding it. */
-export function rleForegroundArea(rle: Uint8Array): number {
-  const view = new DataView(rle.buffer, rle.byteOffset, rle.byteLength);
-  let area = 0;
-  for (let i = 1; i < rle.length / 4; i += 2) area += view.getUint32(i * 4, true);
-  return area;
-}

@@ -147,28 +147,24 @@ export function viewBorderShare(mask: BinaryMask, box: PixelBox, grey: Uint8Arra
   const { width, height, data } = mask;
   let boundary = 0;
   let onBorder = 0;
-  const outside = (x: number, y: number): boolean =>
-    x < 0 || y < 0 || x >= width || y >= height || grey[y * width + x]! <= NO_ECHO_GREY;
-  const inMask = (x: number, y: number): boolean =>
-    x >= 0 && y >= 0 && x < width && y < height && data[y * width + x] === 1;
+  // A neighbour outside the mask: 0 inside the view (tissue), 1 on the view's edge, -1 in the mask.
+  const neighbour = (x: number, y: number): number => {
+    if (x < 0 || y < 0 || x >= width || y >= height) return 1;
+    const i = y * width + x;
+    if (data[i] === 1) return -1;
+    return grey[i]! <= NO_ECHO_GREY ? 1 : 0;
+  };
   for (let y = box.y0; y < box.y1; y++) {
     for (let x = box.x0; x < box.x1; x++) {
       if (!data[y * width + x]) continue;
-      const n = [
-        [x - 1, y],
-        [x + 1, y],
-        [x, y - 1],
-        [x, y + 1],
-      ] as const;
-      let edge = false;
-      let view = false;
-      for (const [u, v] of n) {
-        if (inMask(u, v)) continue;
-        edge = true;
-        if (outside(u, v)) view = true;
-      }
-      if (edge) boundary++;
-      if (view) onBorder++;
+      const n = Math.max(
+        neighbour(x - 1, y),
+        neighbour(x + 1, y),
+        neighbour(x, y - 1),
+        neighbour(x, y + 1),
+      );
+      if (n >= 0) boundary++;
+      if (n === 1) onBorder++;
     }
   }
   return boundary === 0 ? 0 : onBorder / boundary;

@@ -5,7 +5,7 @@
  * user's corrective points carried along with the object. A lost object is probed around where it
  * was last seen. `planPrompt` is pure; the strategy only adds the decode.
  */
-import type { BinaryMask } from '../engine/mask.ts';
+import { maskArea, type BinaryMask } from '../engine/mask.ts';
 import type { Prompt, PromptPoint } from '../engine/prompts.ts';
 import type { Embedding, Segmenter } from '../engine/types.ts';
 import { expandBox, type PixelBox } from './mask-geometry.ts';
@@ -127,8 +127,7 @@ export class PromptPropagation implements TrackingStrategy {
 
   private plausible(mask: BinaryMask, score: number, frameArea: number): boolean {
     if (score < this.params.scoreBad) return false;
-    let area = 0;
-    for (let i = 0; i < mask.data.length; i++) area += mask.data[i]!;
+    const area = maskArea(mask);
     return area >= this.params.minAreaPx && area <= this.params.maxFrameFraction * frameArea;
   }
 }
