@@ -1,6 +1,7 @@
 /**
  * `npm run bench:replay -- [--seconds N] [--clients C] [--objects K] [--fps F] [--size WxH]
- * [--source S] [--schedule free-running|tick-aligned] [--json]`: starts the whole stack, connects C
+ * [--source S] [--schedule free-running|tick-aligned] [--seed S] [--structures N] [--json]`: starts
+ * the whole stack, connects C
  * tablet processes, places K prompts (on phantom structures; elsewhere at fixed positions), and
  * reports per-stage latency, throughput, Dice against the phantom and the services' memory.
  */
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     source: { type: 'string', default: 'synthetic' },
     schedule: { type: 'string', default: 'free-running' },
     seed: { type: 'string', default: '1' },
+    structures: { type: 'string', default: '5' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -37,9 +39,17 @@ const clients = Number(values.clients);
 const objects = Number(values.objects);
 const [width, height] = (values.size ?? '').split('x').map(Number);
 const seed = Number(values.seed);
-if (!(seconds >= 5) || !(clients >= 1) || !(objects >= 0 && objects <= 16) || !width || !height) {
+const structures = Number(values.structures);
+if (
+  !(seconds >= 5) ||
+  !(clients >= 1) ||
+  !(objects >= 0 && objects <= 16) ||
+  !width ||
+  !height ||
+  !(Number.isInteger(structures) && structures >= 0 && structures <= 60)
+) {
   console.error(
-    'usage: npm run bench:replay -- [--seconds N≥5] [--clients C] [--objects K≤16] [--fps F] [--size WxH] [--source S] [--schedule S] [--json]',
+    'usage: npm run bench:replay -- [--seconds N≥5] [--clients C] [--objects K≤16] [--fps F] [--size WxH] [--source S] [--schedule S] [--seed S] [--structures N≤60] [--json]',
   );
   process.exit(2);
 }
@@ -52,6 +62,7 @@ const stack = await startLiveStack({
   POCUS_FPS: values.fps ?? '30',
   POCUS_FRAME_SIZE: `${width}x${height}`,
   POCUS_PHANTOM_SEED: String(seed),
+  POCUS_PHANTOM_STRUCTURES: String(structures),
   POCUS_SCHEDULE: values.schedule ?? 'free-running',
 });
 const stop = () => stack.supervisor.stop();
@@ -66,7 +77,9 @@ try {
   while (probe.frames.length === 0) await new Promise((r) => setTimeout(r, 50));
   const latest = probe.frames.at(-1)!;
   probe.close();
-  const phantom = latest.synthetic ? createPhantom({ width, height, seed }) : null;
+  const phantom = latest.synthetic
+    ? createPhantom({ width, height, seed, structureCount: structures })
+    : null;
   const targets: { x: number; y: number; structureId: number | null }[] = phantom
     ? phantom
         .frame(latest.synthetic!.index)

@@ -6,12 +6,14 @@
  *   POCUS_FPS           publishing rate, frames/s, 1..240   --fps=N             (default: 30)
  *   POCUS_FRAME_SIZE    synthetic frame size WxH, 64..4096  --frame-size=WxH    (default: 512x512)
  *   POCUS_PHANTOM_SEED  synthetic phantom seed, integer     --seed=N            (default: 1)
+ *   POCUS_PHANTOM_STRUCTURES  phantom structures, 0..60 --structures=N      (default: 5)
  *   POCUS_RING_SECONDS  ring buffer length, s, 0.1..60      --ring-seconds=S    (default: 5)
  *   POCUS_LOOP          replay loops at the end: true|false --loop / --no-loop  (default: true)
  *   POCUS_RUNTIME_DIR, POCUS_FRAMES_ENDPOINT, …  endpoints (inference/protocol/endpoints.ts)
  */
 import { parseEndpoints, type Endpoints } from '../inference/protocol/endpoints.ts';
 import { CaptureError } from './errors.ts';
+import { DEFAULT_PHANTOM_PARAMS } from './phantom/index.ts';
 
 export interface CaptureConfig {
   readonly source: string;
@@ -19,6 +21,8 @@ export interface CaptureConfig {
   readonly frameWidth: number;
   readonly frameHeight: number;
   readonly phantomSeed: number;
+  /** Hypo-/anechoic structures in the synthetic phantom. */
+  readonly phantomStructures: number;
   readonly ringSeconds: number;
   /** Ring slots: ceil(ringSeconds × fps). */
   readonly ringFrames: number;
@@ -34,6 +38,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   fps: 'POCUS_FPS',
   'frame-size': 'POCUS_FRAME_SIZE',
   seed: 'POCUS_PHANTOM_SEED',
+  structures: 'POCUS_PHANTOM_STRUCTURES',
   'ring-seconds': 'POCUS_RING_SECONDS',
 };
 
@@ -116,12 +121,21 @@ export function parseCaptureConfig(env: Env, argv: readonly string[] = []): Capt
   const { width, height } = frameSize(merged);
   const fps = number(merged, 'POCUS_FPS', 30, 1, 240);
   const ringSeconds = number(merged, 'POCUS_RING_SECONDS', 5, 0.1, 60);
+  const structures = integer(
+    merged,
+    'POCUS_PHANTOM_STRUCTURES',
+    DEFAULT_PHANTOM_PARAMS.structureCount,
+  );
+  if (structures < 0 || structures > 60) {
+    throw invalid(`POCUS_PHANTOM_STRUCTURES=${structures} must be 0..60`);
+  }
   return Object.freeze({
     source,
     fps,
     frameWidth: width,
     frameHeight: height,
     phantomSeed: integer(merged, 'POCUS_PHANTOM_SEED', 1),
+    phantomStructures: structures,
     ringSeconds,
     ringFrames: Math.max(1, Math.ceil(ringSeconds * fps)),
     loop: bool(merged, 'POCUS_LOOP', true),

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     width: config.frameWidth,
     height: config.frameHeight,
     phantomSeed: config.phantomSeed,
+    phantomStructures: config.phantomStructures,
   });
   for (const note of source.notes) log(`capture: ${source.id}: ${note}`);
   const frameBytes = source.width * source.height * source.channels;

@@ -12,6 +12,7 @@ describe('capture configuration', () => {
       frameWidth: 512,
       frameHeight: 512,
       phantomSeed: 1,
+      phantomStructures: 5,
       ringSeconds: 5,
       ringFrames: 150,
       loop: true,
@@ -44,11 +45,12 @@ describe('capture configuration', () => {
       '--fps=12.5',
       '--frame-size=128x64',
       '--seed=9',
+      '--structures=8',
       '--ring-seconds=1',
       '--loop',
     ]);
     expect(o).toMatchObject({ source: 'synthetic', fps: 12.5, frameWidth: 128, frameHeight: 64 });
-    expect(o).toMatchObject({ phantomSeed: 9, ringFrames: 13, loop: true });
+    expect(o).toMatchObject({ phantomSeed: 9, phantomStructures: 8, ringFrames: 13, loop: true });
     expect(parseCaptureConfig({}, ['--no-loop']).loop).toBe(false);
   });
 
@@ -59,6 +61,8 @@ describe('capture configuration', () => {
     [{ POCUS_FRAME_SIZE: '512' }, []],
     [{ POCUS_FRAME_SIZE: '8192x512' }, []],
     [{ POCUS_PHANTOM_SEED: '1.5' }, []],
+    [{ POCUS_PHANTOM_STRUCTURES: '61' }, []],
+    [{ POCUS_PHANTOM_STRUCTURES: '-1' }, []],
     [{ POCUS_RING_SECONDS: '0' }, []],
     [{ POCUS_LOOP: 'maybe' }, []],
     [{ POCUS_SOURCE: '  ' }, []],

@@ -57,7 +57,11 @@ describe('synthetic source', () => {
     expect(Buffer.compare(a.pixels, b.pixels)).toBe(0);
     const phantom = createPhantom({ width: 128, height: 96, seed: 7 }).frame(5).image;
     expect(Buffer.compare(a.pixels, phantom)).toBe(0);
-    expect(a.synthetic).toEqual({ seed: 7, index: 5 });
+    expect(a.synthetic).toEqual({ seed: 7, index: 5, structureCount: 5 });
+    const more = await openSource('synthetic', { ...OPTIONS, phantomStructures: 9 });
+    const nine = createPhantom({ width: 128, height: 96, seed: 7, structureCount: 9 }).frame(5);
+    expect(Buffer.compare((await more.frameAt(5)).pixels, nine.image)).toBe(0);
+    expect((await more.frameAt(5)).synthetic).toEqual({ seed: 7, index: 5, structureCount: 9 });
     const other = await openSource('synthetic', { ...OPTIONS, phantomSeed: 8 });
     expect(Buffer.compare((await other.frameAt(5)).pixels, a.pixels)).not.toBe(0);
 
@@ -71,7 +75,7 @@ describe('synthetic source', () => {
       pixelType: 'uint8',
       channels: 1,
       sourceId: 'synthetic:seed=7',
-      synthetic: { seed: 7, index: 1234 },
+      synthetic: { seed: 7, index: 1234, structureCount: 5 },
     });
     expect(header.capturedAtNs).toMatch(/^\d+$/);
     for (const absent of ['spacingMm', 'originMm', 'direction', 'probeTransform'] as const) {

@@ -12,7 +12,11 @@ export interface EncodedFrame {
   readonly image: Uint8Array;
   /** Appliance clock (ms) when the encoded image was ready. */
   readonly readyAtMs: number;
-  readonly synthetic?: { readonly seed: number; readonly index: number };
+  readonly synthetic?: {
+    readonly seed: number;
+    readonly index: number;
+    readonly structureCount?: number;
+  };
 }
 
 export interface ObjectMask {

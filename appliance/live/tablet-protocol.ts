@@ -116,7 +116,11 @@ export interface FrameMessage {
   /** Paired mode: the masks computed on this very frame (ageMs 0). Newest mode: the last fresh masks. */
   readonly masks?: MaskSet;
   /** Synthetic source: the phantom frame, so a client can recompute its exact ground truth. */
-  readonly synthetic?: { readonly seed: number; readonly index: number };
+  readonly synthetic?: {
+    readonly seed: number;
+    readonly index: number;
+    readonly structureCount?: number;
+  };
 }
 
 export interface MasksMessage {

@@ -22,8 +22,12 @@ export interface SourceFrame {
   readonly probeTransform?: readonly number[];
   /** Name of the transform given as probeTransform (e.g. "ProbeToTrackerTransform"). */
   readonly probeTransformName?: string;
-  /** Set by the synthetic source: the phantom seed and frame index (to recompute ground truth). */
-  readonly synthetic?: { readonly seed: number; readonly index: number };
+  /** Set by the synthetic source: the phantom seed, frame index and structure count (to recompute ground truth). */
+  readonly synthetic?: {
+    readonly seed: number;
+    readonly index: number;
+    readonly structureCount?: number;
+  };
 }
 
 export interface FrameSource {
@@ -52,6 +56,8 @@ export interface SourceOptions {
   readonly width: number;
   readonly height: number;
   readonly phantomSeed: number;
+  /** Structures in the phantom (default: the phantom's own default). */
+  readonly phantomStructures?: number;
 }
 
 /** Refuses an index outside 0..frameCount-1 (a caller bug, not a source fault). */

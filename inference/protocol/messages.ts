@@ -28,7 +28,12 @@ export const FrameHeader = Type.Object({
   probeTransform: Type.Optional(Type.Array(Num, { minItems: 16, maxItems: 16 })),
   /** Set by the synthetic source: the phantom frame, so clients can recompute its ground truth. */
   synthetic: Type.Optional(
-    Type.Object({ seed: Type.Integer(), index: Type.Integer({ minimum: 0 }) }),
+    Type.Object({
+      seed: Type.Integer(),
+      index: Type.Integer({ minimum: 0 }),
+      /** Phantom structure count (absent: the phantom's default). */
+      structureCount: Type.Optional(Type.Integer({ minimum: 0 })),
+    }),
   ),
 });
 export type FrameHeader = Static<typeof FrameHeader>;
