@@ -49,6 +49,40 @@ describe('mask run-length encoding', () => {
     }
     expect(encodeRle(Uint8Array.from([1, 1, 0])).length).toBe(12); // runs 0, 2, 1
   });
+  it('encodes runs exactly as a plain pixel-by-pixel scan, for any length, offset and foreground value', () => {
+    const plain = (m: Uint8Array): number[] => {
+      const runs: number[] = [];
+      let current = 0;
+      let length = 0;
+      for (const v of m) {
+        const b = v ? 1 : 0;
+        if (b === current) length++;
+        else {
+          runs.push(length);
+          current = b;
+          length = 1;
+        }
+      }
+      runs.push(length);
+      return runs;
+    };
+    let state = 12345;
+    const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let t = 0; t < 200; t++) {
+      const n = Math.floor(rand() * 300);
+      const backing = new Uint8Array(n + 3);
+      const m = backing.subarray(t % 4, (t % 4) + n); // aligned and unaligned views
+      let v = rand() < 0.5 ? 0 : 255;
+      for (let i = 0; i < n; i++) {
+        if (rand() < 0.08) v = v ? 0 : rand() < 0.5 ? 1 : 255;
+        m[i] = v;
+      }
+      const rle = encodeRle(m);
+      const view = new DataView(rle.buffer);
+      const runs = Array.from({ length: rle.length / 4 }, (_, i) => view.getUint32(i * 4, true));
+      expect(runs).toEqual(plain(m));
+    }
+  });
   it('refuses runs that do not cover the mask exactly', () => {
     expect(() => decodeRle(encodeRle(new Uint8Array(5)), new Uint8Array(6))).toThrow(RangeError);
     expect(() => decodeRle(encodeRle(new Uint8Array(7)), new Uint8Array(6))).toThrow(RangeError);

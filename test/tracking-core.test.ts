@@ -41,6 +41,17 @@ describe('mask geometry', () => {
     });
   });
 
+  it('finds an interior point of a large mask on blocks, inside it and near the exact one', () => {
+    const m = disc(400, 300, 180, 150, 100);
+    for (let y = 0; y < 300; y++) for (let x = 170; x < 190; x++) m.data[y * 400 + x] = 0; // a cut
+    const s = summarizeMask(m);
+    const p = interiorPoint(m, s.box)!;
+    expect(m.data[Math.floor(p.y) * 400 + Math.floor(p.x)]).toBe(1);
+    // Exact answer: the centre of either half-disc's inscribed circle, about 45 px from the cut.
+    expect(Math.abs(Math.abs(p.x - 180) - 52)).toBeLessThanOrEqual(10);
+    expect(Math.abs(p.y - 150)).toBeLessThanOrEqual(10);
+  });
+
   it('measures overlap within the union of the boxes', () => {
     const a = disc(64, 64, 30, 30, 10);
     const b = disc(64, 64, 30, 30, 10);

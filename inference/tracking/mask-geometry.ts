@@ -98,24 +98,38 @@ function unionBox(a: PixelBox | undefined, b: PixelBox | undefined): PixelBox {
 }
 
 /**
- * The mask pixel farthest from the mask's boundary, as a pixel-centre point, or undefined for an
- * empty mask. Only the box (plus a one-pixel margin) is transformed.
+ * A point deep inside the mask (its most interior pixel), as a pixel-centre point, or undefined for
+ * an empty mask. Only the box is transformed, and a large mask is measured on blocks of f×f pixels
+ * that lie wholly inside it (f keeps the short side near 24 blocks), so the point is always inside
+ * the mask, within f/2 px of the exact answer, at a fraction of the cost (hot path: every object,
+ * every frame). A mask too thin for any whole block is measured at full resolution.
  */
 export function interiorPoint(
   mask: BinaryMask,
   box: PixelBox | undefined,
 ): { x: number; y: number } | undefined {
   if (!box) return undefined;
-  const w = box.x1 - box.x0;
-  const h = box.y1 - box.y0;
-  const crop = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
+  const f = Math.max(1, Math.floor(Math.min(box.x1 - box.x0, box.y1 - box.y0) / 24));
+  return (f > 1 ? interiorAtScale(mask, box, f) : undefined) ?? interiorAtScale(mask, box, 1);
+}
+
+function interiorAtScale(
+  mask: BinaryMask,
+  box: PixelBox,
+  f: number,
+): { x: number; y: number } | undefined {
+  const w = Math.floor((box.x1 - box.x0) / f);
+  const h = Math.floor((box.y1 - box.y0) / f);
+  if (w < 1 || h < 1) return undefined;
+  const blocks = new Uint8Array(w * h).fill(1);
+  for (let y = 0; y < h * f; y++) {
     const src = (box.y0 + y) * mask.width + box.x0;
-    crop.set(mask.data.subarray(src, src + w), y * w);
+    const row = Math.floor(y / f) * w;
+    for (let x = 0; x < w * f; x++) if (!mask.data[src + x]) blocks[row + Math.floor(x / f)] = 0;
   }
   // The crop's border acts as background: a mask touching the image edge is measured to that edge.
-  const p = farthestInteriorPixel(crop, w, h);
-  return p ? { x: box.x0 + p.col + 0.5, y: box.y0 + p.row + 0.5 } : undefined;
+  const p = farthestInteriorPixel(blocks, w, h);
+  return p ? { x: box.x0 + (p.col + 0.5) * f, y: box.y0 + (p.row + 0.5) * f } : undefined;
 }
 
 /** A box grown by `fraction` of its size on each side plus `pad` pixels, clipped to the image. */
