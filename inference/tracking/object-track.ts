@@ -200,3 +200,9 @@ function withAttached(
   }));
   return [...fresh.reverse(), ...track.attached].slice(0, params.maxCorrections);
 }
+
+/** Equivalent radius of the object's reference area (its last good area before it has one), px. */
+export function referenceRadius(track: ObjectTrack): number {
+  const area = track.reference?.area ?? track.lastGood?.area ?? 0;
+  return Math.max(Math.sqrt(area / Math.PI), 4);
+}

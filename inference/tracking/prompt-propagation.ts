@@ -10,9 +10,9 @@ import type { Prompt, PromptPoint } from '../engine/prompts.ts';
 import type { Embedding, Segmenter } from '../engine/types.ts';
 import { expandBox, type PixelBox } from './mask-geometry.ts';
 import { searchByAppearance } from './reacquire-search.ts';
-import type { ObjectTrack } from './object-track.ts';
+import { referenceRadius, type ObjectTrack } from './object-track.ts';
 import type { Observation, TrackingStrategy } from './tracking-strategy.ts';
-import type { TrackingParams } from './tracking-params.ts';
+import { searchReachRadii, type TrackingParams } from './tracking-params.ts';
 
 const clampPoint = (p: PromptPoint, width: number, height: number): PromptPoint => ({
   x: Math.min(Math.max(p.x, 0.5), width - 0.5),
@@ -29,6 +29,7 @@ export function planPrompt(
   height: number,
   params: TrackingParams,
   grey?: Uint8Array,
+  others: readonly BinaryMask[] = [],
 ): Prompt | null {
   if (track.seed) return track.seed;
   const last = track.last;
@@ -60,10 +61,14 @@ export function planPrompt(
     grey && reference
       ? searchByAppearance(grey, width, height, {
           centre: seen.centroid,
-          radius: Math.max(4, Math.sqrt(reference.area / Math.PI)),
-          reachRadii: params.searchRadii,
+          radius: referenceRadius(track),
+          reachRadii: searchReachRadii(params, referenceRadius(track), track.framesSinceGood),
           appearance: reference.appearance,
           contrastTolerance: params.contrastTolerance,
+          occupied: (x, y) => {
+            const i = Math.floor(y) * width + Math.floor(x);
+            return others.some((m) => m.data[i] === 1);
+          },
         })
       : undefined;
   if (hit && hit.distance >= 1) return null; // nothing there looks like it
@@ -111,9 +116,10 @@ export class PromptPropagation implements TrackingStrategy {
     embedding: Embedding,
     grey: Uint8Array,
     track: ObjectTrack,
+    others: readonly BinaryMask[] = [],
   ): Promise<Observation | null> {
     const { imageWidth: width, imageHeight: height } = embedding;
-    const prompt = planPrompt(track, width, height, this.params, grey);
+    const prompt = planPrompt(track, width, height, this.params, grey, others);
     if (!prompt) return null;
     let best = await this.segmenter.decode(embedding, prompt);
     if (track.seed && !this.plausible(best.mask, best.score, width * height)) {

@@ -5,6 +5,7 @@
  * Integral-image sums over all pixels (an anechoic interior is near 0 like the outside of a sector).
  */
 import { appearanceDistance, type Appearance } from './appearance.ts';
+import { NO_ECHO_GREY } from './mask-geometry.ts';
 
 export interface SearchRequest {
   readonly centre: { readonly x: number; readonly y: number };
@@ -14,6 +15,8 @@ export interface SearchRequest {
   readonly reachRadii: number;
   readonly appearance: Appearance;
   readonly contrastTolerance: number;
+  /** Pixels taken by other tracked objects: a window centred there is not a candidate. */
+  readonly occupied?: (x: number, y: number) => boolean;
 }
 
 export interface SearchHit {
@@ -42,18 +45,23 @@ export function searchByAppearance(
   // Integral images (w+1)×(h+1) of grey and of echo-pixel counts.
   const sum = new Float64Array((w + 1) * (h + 1));
   const cnt = new Float64Array((w + 1) * (h + 1));
+  const dark = new Float64Array((w + 1) * (h + 1));
   for (let y = 0; y < h; y++) {
     let rs = 0;
     let rc = 0;
+    let rd = 0;
     const src = (y0 + y) * width + x0;
     for (let x = 0; x < w; x++) {
       // Anechoic interiors are legitimately near 0, so every pixel counts; only the image edge
       // limits a window.
-      rs += grey[src + x]!;
+      const g = grey[src + x]!;
+      rs += g;
       rc += 1;
+      if (g <= NO_ECHO_GREY) rd += 1;
       const at = (y + 1) * (w + 1) + x + 1;
       sum[at] = sum[at - (w + 1)]! + rs;
       cnt[at] = cnt[at - (w + 1)]! + rc;
+      dark[at] = dark[at - (w + 1)]! + rd;
     }
   }
   const rect = (t: Float64Array, ax: number, ay: number, bx: number, by: number): number => {
@@ -72,6 +80,9 @@ export function searchByAppearance(
   let best: SearchHit | undefined;
   for (let cy = req.centre.y - reach; cy <= req.centre.y + reach; cy += step) {
     for (let cx = req.centre.x - reach; cx <= req.centre.x + reach; cx += step) {
+      const away = Math.hypot(cx - req.centre.x, cy - req.centre.y);
+      if (away > reach) continue;
+      if (req.occupied?.(cx, cy)) continue;
       const lx = Math.round(cx) - x0;
       const ly = Math.round(cy) - y0;
       if (lx < 0 || ly < 0 || lx >= w || ly >= h) continue;
@@ -83,6 +94,12 @@ export function searchByAppearance(
       const sAll = rect(sum, lx - outer, ly - outer, lx + outer, ly + outer);
       const nOut = nAll - nIn;
       if (nOut < 1) continue;
+      // An object's surroundings are tissue: a window at the edge of the view (or outside it,
+      // where "dark" is no echo at all) is not a candidate.
+      const darkOut =
+        rect(dark, lx - outer, ly - outer, lx + outer, ly + outer) -
+        rect(dark, lx - inner, ly - inner, lx + inner, ly + inner);
+      if (darkOut > 0.3 * nOut) continue;
       const inside = sIn / nIn;
       const around = (sAll - sIn) / nOut;
       const seen: Appearance = {
@@ -90,7 +107,9 @@ export function searchByAppearance(
         around,
         contrast: (around - inside) / (around + inside + 1),
       };
-      const distance = appearanceDistance(req.appearance, seen, req.contrastTolerance);
+      // Equal looks: the nearer window wins (a small penalty for distance).
+      const distance =
+        appearanceDistance(req.appearance, seen, req.contrastTolerance) + (0.1 * away) / reach;
       if (!best || distance < best.distance) best = { x: cx, y: cy, distance };
     }
   }

@@ -16,8 +16,10 @@ export interface ObservationFeatures {
   readonly score: number;
   /** IoU with the previous mask, or undefined when there is none to compare with. */
   readonly overlap: number | undefined;
-  /** Centroid distance to the last good one in reference radii, when re-acquiring. */
+  /** Centroid distance to the last good one in reference radii, when re-acquiring … */
   readonly shiftRadii: number | undefined;
+  /** … and how far the search reached, in the same radii. */
+  readonly reachRadii?: number;
   readonly appearance: Appearance | undefined;
   /** Share of the mask's boundary on the view's edge (mask-geometry.ts viewBorderShare). */
   readonly borderShare: number;
@@ -73,7 +75,8 @@ export function assessObservation(
     cues.push(['jump', lin(features.overlap, params.overlapBad, params.overlapGood)]);
   }
   if (features.shiftRadii !== undefined) {
-    cues.push(['jump', lin(-features.shiftRadii, -params.searchRadii, -0.5 * params.searchRadii)]);
+    const reach = features.reachRadii ?? params.searchRadii;
+    cues.push(['jump', lin(-features.shiftRadii, -reach, -0.5 * reach)]);
   }
   let [reason, quality] = cues[0]!;
   for (const [cue, g] of cues) {

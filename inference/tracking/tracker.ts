@@ -19,6 +19,7 @@ import {
   afterObservation,
   isAuthoritative,
   isProbe,
+  referenceRadius,
   seededTrack,
   withCorrections,
   type ObjectTrack,
@@ -27,7 +28,11 @@ import {
 } from './object-track.ts';
 import { diffPrompts, type UserPrompt } from './prompt-diff.ts';
 import { assessObservation, type Assessment } from './track-quality.ts';
-import { DEFAULT_TRACKING_PARAMS, type TrackingParams } from './tracking-params.ts';
+import {
+  DEFAULT_TRACKING_PARAMS,
+  searchReachRadii,
+  type TrackingParams,
+} from './tracking-params.ts';
 import type { Observation, TrackingStrategy } from './tracking-strategy.ts';
 
 export interface TrackReport {
@@ -102,7 +107,7 @@ export class Tracker {
       let observation: Observation | null;
       let error: string | undefined;
       try {
-        observation = await this.strategy.observe(embedding, grey, track);
+        observation = await this.strategy.observe(embedding, grey, track, this.shownExcept(id));
       } catch (e) {
         // One object's bad prompt must not stop the others: it is lost, with the reason.
         observation = null;
@@ -134,6 +139,11 @@ export class Tracker {
             score: observation.score,
             overlap: this.overlapWithLast(track, sighting),
             shiftRadii: this.shiftFromLastGood(track, sighting),
+            reachRadii: searchReachRadii(
+              this.params,
+              referenceRadius(track),
+              track.framesSinceGood,
+            ),
             appearance: sighting?.appearance,
             borderShare: sighting?.borderShare ?? 0,
           },
@@ -162,6 +172,13 @@ export class Tracker {
     return reports;
   }
 
+  /** The masks the other objects show now (a lost object is not looked for under them). */
+  private shownExcept(objectId: string): BinaryMask[] {
+    const masks: BinaryMask[] = [];
+    for (const [id, t] of this.tracks) if (id !== objectId && t.last) masks.push(t.last.mask);
+    return masks;
+  }
+
   private overlapWithLast(track: ObjectTrack, s: Sighting | undefined): number | undefined {
     if (!s || !track.last || isAuthoritative(track)) return undefined;
     return maskIou(s.mask, s.box, track.last.mask, track.last.box);
@@ -170,10 +187,8 @@ export class Tracker {
   /** Re-acquisition: how far the candidate lies from the last good sighting, in reference radii. */
   private shiftFromLastGood(track: ObjectTrack, s: Sighting | undefined): number | undefined {
     if (!s || !isProbe(track) || !track.lastGood) return undefined;
-    const area = track.reference?.area ?? track.lastGood.area;
-    const radius = Math.max(Math.sqrt(area / Math.PI), 4);
     const g = track.lastGood.centroid;
-    return Math.hypot(s.centroid.x - g.x, s.centroid.y - g.y) / radius;
+    return Math.hypot(s.centroid.x - g.x, s.centroid.y - g.y) / referenceRadius(track);
   }
 }
 

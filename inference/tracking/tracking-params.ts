@@ -39,6 +39,10 @@ export interface TrackingParams {
   readonly searchMargin: number;
   /** … and the candidate's centroid must lie within this many reference radii of the last one. */
   readonly searchRadii: number;
+  /** … a reach that grows by this many pixels per frame the object is lost (it moves unseen) … */
+  readonly searchGrowthPx: number;
+  /** … up to this many radii. */
+  readonly maxSearchRadii: number;
   /** Consecutive good probes needed to re-acquire a lost object. */
   readonly confirmFrames: number;
   /** Corrective points kept attached to a tracked object (newest first). */
@@ -66,9 +70,23 @@ export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
   referenceWeight: 0.1,
   searchMargin: 0.5,
   searchRadii: 1.5,
+  searchGrowthPx: 2,
+  maxSearchRadii: 6,
   confirmFrames: 2,
   maxCorrections: 4,
 };
+
+/** How far (in radii of an object of `radius` px) to look for it after `framesLost` frames. */
+export function searchReachRadii(
+  params: TrackingParams,
+  radius: number,
+  framesLost: number,
+): number {
+  return Math.min(
+    params.maxSearchRadii,
+    params.searchRadii + (params.searchGrowthPx * framesLost) / Math.max(radius, 1),
+  );
+}
 
 /**
  * The defaults for a model family. The built-in star-HMM reads a box as "object inside, background

@@ -24,7 +24,13 @@ export interface TrackingStrategy {
   /**
    * The object's mask on this frame's embedding, given its state (which says whether it is being
    * seeded, corrected, tracked or searched for); `grey` is the frame's grey image at the
-   * embedding's size. Null when there is nothing to go on.
+   * embedding's size; `others` are the masks the other objects showed last (a lost object is not
+   * looked for where another one is). Null when there is nothing to go on.
    */
-  observe(embedding: Embedding, grey: Uint8Array, track: ObjectTrack): Promise<Observation | null>;
+  observe(
+    embedding: Embedding,
+    grey: Uint8Array,
+    track: ObjectTrack,
+    others?: readonly BinaryMask[],
+  ): Promise<Observation | null>;
 }
