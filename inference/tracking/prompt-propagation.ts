@@ -131,6 +131,25 @@ export class PromptPropagation implements TrackingStrategy {
     return { mask: best.mask, logits: best.lowResLogits, score: best.score, result: best };
   }
 
+  /**
+   * For a tracked object: the same prompt with the grown box toggled. A box bounds the built-in
+   * model's rays (against a leak into a neighbour); for SAM-family models the box-less prompt is
+   * the other reading.
+   */
+  async alternatives(
+    embedding: Embedding,
+    grey: Uint8Array,
+    track: ObjectTrack,
+  ): Promise<Observation[]> {
+    if (track.seed || !track.last) return [];
+    const { imageWidth: width, imageHeight: height } = embedding;
+    const toggled = { ...this.params, useBox: !this.params.useBox };
+    const prompt = planPrompt(track, width, height, toggled, grey);
+    if (!prompt) return [];
+    const r = await this.segmenter.decode(embedding, prompt);
+    return [{ mask: r.mask, logits: r.lowResLogits, score: r.score, result: r }];
+  }
+
   private plausible(mask: BinaryMask, score: number, frameArea: number): boolean {
     if (score < this.params.scoreBad) return false;
     const area = maskArea(mask);

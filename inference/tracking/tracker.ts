@@ -113,45 +113,33 @@ export class Tracker {
         observation = null;
         error = e instanceof Error ? e.message : String(e);
       }
-      const frameArea = embedding.imageWidth * embedding.imageHeight;
-      let sighting: Sighting | undefined;
-      let assessment: Assessment = { verdict: 'bad', quality: 0, reason: 'empty' };
-      if (observation) {
-        const summary = summarizeMask(observation.mask);
-        const box = summary.box;
-        const centroid = summary.centroid;
-        const interior = interiorPoint(observation.mask, box);
-        if (box && centroid && interior) {
-          sighting = {
-            mask: observation.mask,
-            logits: observation.logits,
-            area: summary.area,
-            box,
-            centroid,
-            interior,
-            appearance: measureAppearance(grey, observation.mask, box),
-            borderShare: viewBorderShare(observation.mask, box, grey),
-          };
+      let judged = observation ? this.judge(embedding, grey, track, observation) : undefined;
+      if (
+        observation &&
+        judged &&
+        judged.assessment.verdict !== 'good' &&
+        this.strategy.alternatives
+      ) {
+        // A second hypothesis (e.g. the same prompt with a bounding box against a leak); the
+        // better-judged one stands.
+        try {
+          for (const alt of await this.strategy.alternatives(embedding, grey, track)) {
+            const j = this.judge(embedding, grey, track, alt);
+            if (j.assessment.quality > judged.assessment.quality) {
+              judged = j;
+              observation = alt;
+            }
+          }
+        } catch (e) {
+          error = e instanceof Error ? e.message : String(e);
         }
-        assessment = assessObservation(
-          {
-            area: summary.area,
-            score: observation.score,
-            overlap: this.overlapWithLast(track, sighting),
-            shiftRadii: this.shiftFromLastGood(track, sighting),
-            reachRadii: searchReachRadii(
-              this.params,
-              referenceRadius(track),
-              track.framesSinceGood,
-            ),
-            appearance: sighting?.appearance,
-            borderShare: sighting?.borderShare ?? 0,
-          },
-          isAuthoritative(track) ? undefined : track.reference,
-          frameArea,
-          this.params,
-        );
       }
+      const sighting = judged?.sighting;
+      const assessment: Assessment = judged?.assessment ?? {
+        verdict: 'bad',
+        quality: 0,
+        reason: 'empty',
+      };
       const { track: next, shown } = afterObservation(track, sighting, assessment, this.params);
       if (!this.tracks.has(id)) continue; // removed while decoding
       this.tracks.set(id, next);
@@ -170,6 +158,46 @@ export class Tracker {
       });
     }
     return reports;
+  }
+
+  /** Measures an observation and judges it against the object's history. */
+  private judge(
+    embedding: Embedding,
+    grey: Uint8Array,
+    track: ObjectTrack,
+    observation: Observation,
+  ): { sighting: Sighting | undefined; assessment: Assessment } {
+    const summary = summarizeMask(observation.mask);
+    const { box, centroid } = summary;
+    const interior = interiorPoint(observation.mask, box);
+    const sighting: Sighting | undefined =
+      box && centroid && interior
+        ? {
+            mask: observation.mask,
+            logits: observation.logits,
+            area: summary.area,
+            box,
+            centroid,
+            interior,
+            appearance: measureAppearance(grey, observation.mask, box),
+            borderShare: viewBorderShare(observation.mask, box, grey),
+          }
+        : undefined;
+    const assessment = assessObservation(
+      {
+        area: summary.area,
+        score: observation.score,
+        overlap: this.overlapWithLast(track, sighting),
+        shiftRadii: this.shiftFromLastGood(track, sighting),
+        reachRadii: searchReachRadii(this.params, referenceRadius(track), track.framesSinceGood),
+        appearance: sighting?.appearance,
+        borderShare: sighting?.borderShare ?? 0,
+      },
+      isAuthoritative(track) ? undefined : track.reference,
+      embedding.imageWidth * embedding.imageHeight,
+      this.params,
+    );
+    return { sighting, assessment };
   }
 
   /** The masks the other objects show now (a lost object is not looked for under them). */

@@ -33,4 +33,9 @@ export interface TrackingStrategy {
     track: ObjectTrack,
     others?: readonly BinaryMask[],
   ): Promise<Observation | null>;
+  /**
+   * Other hypotheses for the same object on the same frame, asked for only when the first
+   * observation was not judged good; the best-judged one is kept. Optional.
+   */
+  alternatives?(embedding: Embedding, grey: Uint8Array, track: ObjectTrack): Promise<Observation[]>;
 }
