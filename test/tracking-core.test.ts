@@ -7,13 +7,20 @@ import {
   summarizeMask,
   viewBorderShare,
 } from '../inference/tracking/mask-geometry.ts';
+import type { DecodeResult, Embedding } from '../inference/engine/types.ts';
 import { seededTrack, withCorrections } from '../inference/tracking/object-track.ts';
+import { Tracker } from '../inference/tracking/tracker.ts';
+import type { TrackingStrategy } from '../inference/tracking/tracking-strategy.ts';
 import { diffPrompts, type UserPrompt } from '../inference/tracking/prompt-diff.ts';
 import {
   assessObservation,
   type ObservationFeatures,
 } from '../inference/tracking/track-quality.ts';
-import { DEFAULT_TRACKING_PARAMS as P } from '../inference/tracking/tracking-params.ts';
+import { searchByAppearance } from '../inference/tracking/reacquire-search.ts';
+import {
+  DEFAULT_TRACKING_PARAMS as P,
+  searchReachRadii,
+} from '../inference/tracking/tracking-params.ts';
 
 const disc = (w: number, h: number, cx: number, cy: number, r: number) => {
   const data = new Uint8Array(w * h);
@@ -246,5 +253,102 @@ describe('corrections on an object', () => {
     const lost = { ...seededTrack('a', { points: [tap] }), seed: undefined };
     expect(withCorrections(lost, [extra])).toBe(lost);
     expect(withCorrections(lost, [extra, tap]).seed?.points).toEqual([extra, tap]);
+  });
+});
+
+describe('re-acquisition search', () => {
+  // Tissue at 100 with a deterministic texture; a dark disc (the object) at 20.
+  const W = 200;
+  const H = 160;
+  const scene = (discs: { x: number; y: number }[], noEchoFromX = W) => {
+    const g = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        let v = 100 + ((x * 7 + y * 13) % 11) - 5;
+        for (const d of discs) if ((x - d.x) ** 2 + (y - d.y) ** 2 <= 144) v = 20;
+        g[y * W + x] = x >= noEchoFromX ? 0 : v;
+      }
+    }
+    return g;
+  };
+  const appearance = { inside: 20, around: 100, contrast: 80 / 121 };
+  const req = (centre: { x: number; y: number }, reachRadii: number) => ({
+    centre,
+    radius: 12,
+    reachRadii,
+    appearance,
+    contrastTolerance: P.contrastTolerance,
+  });
+
+  it('finds the object where it moved, within the reach only', () => {
+    const g = scene([{ x: 100, y: 80 }]);
+    const hit = searchByAppearance(g, W, H, req({ x: 80, y: 70 }, 3))!;
+    expect(Math.hypot(hit.x - 100, hit.y - 80)).toBeLessThanOrEqual(4);
+    expect(hit.distance).toBeLessThan(0.5);
+    const far = searchByAppearance(g, W, H, req({ x: 30, y: 30 }, 1.5));
+    expect(far === undefined || far.distance > 0.9).toBe(true);
+  });
+
+  it('does not centre on another tracked object or at the edge of the view', () => {
+    const g = scene([
+      { x: 100, y: 80 },
+      { x: 60, y: 80 },
+    ]);
+    const occupiedByOther = (x: number, y: number) => (x - 60) ** 2 + (y - 80) ** 2 <= 144;
+    const hit = searchByAppearance(g, W, H, {
+      ...req({ x: 62, y: 80 }, 4),
+      occupied: occupiedByOther,
+    })!;
+    expect(Math.hypot(hit.x - 100, hit.y - 80)).toBeLessThanOrEqual(4);
+    // Past x = 150 there is no echo: a dark window there is not the object.
+    const edge = scene([], 150);
+    const none = searchByAppearance(edge, W, H, req({ x: 150, y: 80 }, 3));
+    expect(none === undefined || none.distance > 0.9).toBe(true);
+  });
+
+  it('reaches further the longer an object is lost, up to a limit', () => {
+    expect(searchReachRadii(P, 10, 0)).toBe(P.searchRadii);
+    expect(searchReachRadii(P, 10, 10)).toBeCloseTo(P.searchRadii + 2);
+    expect(searchReachRadii(P, 10, 1000)).toBe(P.maxSearchRadii);
+  });
+});
+
+describe('tracker hypotheses', () => {
+  it('asks for another hypothesis only when the first is not good, and keeps the better-judged one', async () => {
+    const W = 128;
+    const grey = new Uint8Array(W * W).fill(100);
+    const lowRes = { width: 8, height: 8, logits: new Float32Array(64) };
+    const obs = (mask: { width: number; height: number; data: Uint8Array }, score: number) => ({
+      mask,
+      logits: lowRes,
+      score,
+      result: {} as DecodeResult,
+    });
+    const small = disc(W, W, 60, 60, 10);
+    const leak = disc(W, W, 60, 60, 50);
+    let frame = 0;
+    let asked = 0;
+    const strategy: TrackingStrategy = {
+      name: 'scripted',
+      observe: () => Promise.resolve(obs(frame === 1 ? leak : small, 0.6)),
+      alternatives: () => {
+        asked++;
+        return Promise.resolve([obs(disc(W, W, 61, 60, 10), 0.5)]);
+      },
+    };
+    const tracker = new Tracker(strategy, P);
+    tracker.setPrompts([{ objectId: 'a', points: [{ x: 60, y: 60, label: 'positive' }] }]);
+    const embedding = { imageWidth: W, imageHeight: W } as Embedding;
+    const [r0] = await tracker.step(embedding, grey);
+    expect(r0!.state).toBe('tracking');
+    expect(asked).toBe(0);
+    frame = 1;
+    const [r1] = await tracker.step(embedding, grey);
+    expect(asked).toBe(1);
+    expect(r1!.state).toBe('tracking');
+    expect(r1!.area).toBeLessThan(400); // the alternative, not the leak
+    frame = 2;
+    await tracker.step(embedding, grey);
+    expect(asked).toBe(1);
   });
 });
