@@ -49,6 +49,8 @@ export interface ObjectTrack {
   /** Corrective points to apply on the next frame (original-image pixels). */
   readonly pending: readonly PromptPoint[];
   readonly attached: readonly AttachedPoint[];
+  /** The strategy's hypothesis that produced the last accepted observation (0 = its default). */
+  readonly hypothesis: number;
 }
 
 export function seededTrack(objectId: string, prompt: Prompt): ObjectTrack {
@@ -65,6 +67,7 @@ export function seededTrack(objectId: string, prompt: Prompt): ObjectTrack {
     seed: prompt,
     pending: [],
     attached: [],
+    hypothesis: 0,
   };
 }
 

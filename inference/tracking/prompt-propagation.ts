@@ -119,7 +119,8 @@ export class PromptPropagation implements TrackingStrategy {
     others: readonly BinaryMask[] = [],
   ): Promise<Observation | null> {
     const { imageWidth: width, imageHeight: height } = embedding;
-    const prompt = planPrompt(track, width, height, this.params, grey, others);
+    const hypothesis = track.seed ? 0 : track.hypothesis;
+    const prompt = planPrompt(track, width, height, this.variant(hypothesis), grey, others);
     if (!prompt) return null;
     let best = await this.segmenter.decode(embedding, prompt);
     if (track.seed && !this.plausible(best.mask, best.score, width * height)) {
@@ -128,26 +129,38 @@ export class PromptPropagation implements TrackingStrategy {
         if (this.plausible(r.mask, r.score, width * height) && r.score > best.score) best = r;
       }
     }
-    return { mask: best.mask, logits: best.lowResLogits, score: best.score, result: best };
+    return {
+      mask: best.mask,
+      logits: best.lowResLogits,
+      score: best.score,
+      result: best,
+      hypothesis,
+    };
   }
 
   /**
-   * For a tracked object: the same prompt with the grown box toggled. A box bounds the built-in
-   * model's rays (against a leak into a neighbour); for SAM-family models the box-less prompt is
-   * the other reading.
+   * Hypothesis 1 is the same prompt with the grown box toggled: a box bounds the built-in model's
+   * rays (against a leak into a neighbour); for SAM-family models the box-less prompt is the other
+   * reading. Offered for a tracked or lost object whose first observation was not judged good; the
+   * one that stood is tried first next frame.
    */
   async alternatives(
     embedding: Embedding,
     grey: Uint8Array,
     track: ObjectTrack,
+    others: readonly BinaryMask[] = [],
   ): Promise<Observation[]> {
-    if (track.seed || !track.last) return [];
+    if (track.seed || (!track.last && !track.lastGood)) return [];
     const { imageWidth: width, imageHeight: height } = embedding;
-    const toggled = { ...this.params, useBox: !this.params.useBox };
-    const prompt = planPrompt(track, width, height, toggled, grey);
+    const hypothesis = 1 - track.hypothesis;
+    const prompt = planPrompt(track, width, height, this.variant(hypothesis), grey, others);
     if (!prompt) return [];
     const r = await this.segmenter.decode(embedding, prompt);
-    return [{ mask: r.mask, logits: r.lowResLogits, score: r.score, result: r }];
+    return [{ mask: r.mask, logits: r.lowResLogits, score: r.score, result: r, hypothesis }];
+  }
+
+  private variant(hypothesis: number): TrackingParams {
+    return hypothesis === 1 ? { ...this.params, useBox: !this.params.useBox } : this.params;
   }
 
   private plausible(mask: BinaryMask, score: number, frameArea: number): boolean {

@@ -104,10 +104,11 @@ export class Tracker {
     for (const id of ids) {
       const track = this.tracks.get(id);
       if (!track) continue;
+      const others = this.shownExcept(id);
       let observation: Observation | null;
       let error: string | undefined;
       try {
-        observation = await this.strategy.observe(embedding, grey, track, this.shownExcept(id));
+        observation = await this.strategy.observe(embedding, grey, track, others);
       } catch (e) {
         // One object's bad prompt must not stop the others: it is lost, with the reason.
         observation = null;
@@ -123,7 +124,7 @@ export class Tracker {
         // A second hypothesis (e.g. the same prompt with a bounding box against a leak); the
         // better-judged one stands.
         try {
-          for (const alt of await this.strategy.alternatives(embedding, grey, track)) {
+          for (const alt of await this.strategy.alternatives(embedding, grey, track, others)) {
             const j = this.judge(embedding, grey, track, alt);
             if (j.assessment.quality > judged.assessment.quality) {
               judged = j;
@@ -140,7 +141,11 @@ export class Tracker {
         quality: 0,
         reason: 'empty',
       };
-      const { track: next, shown } = afterObservation(track, sighting, assessment, this.params);
+      const after = afterObservation(track, sighting, assessment, this.params);
+      const shown = after.shown;
+      const next = shown
+        ? { ...after.track, hypothesis: observation?.hypothesis ?? 0 }
+        : after.track;
       if (!this.tracks.has(id)) continue; // removed while decoding
       this.tracks.set(id, next);
       reports.push({

@@ -17,6 +17,12 @@ export interface Observation {
   readonly score: number;
   /** The decode it came from (timings, provenance). */
   readonly result: DecodeResult;
+  /**
+   * Which of the strategy's hypotheses produced it (0 = its first choice). The tracker keeps the
+   * index of the hypothesis that stood in the object's state, so the strategy can try it first
+   * next frame.
+   */
+  readonly hypothesis?: number;
 }
 
 export interface TrackingStrategy {
@@ -37,5 +43,10 @@ export interface TrackingStrategy {
    * Other hypotheses for the same object on the same frame, asked for only when the first
    * observation was not judged good; the best-judged one is kept. Optional.
    */
-  alternatives?(embedding: Embedding, grey: Uint8Array, track: ObjectTrack): Promise<Observation[]>;
+  alternatives?(
+    embedding: Embedding,
+    grey: Uint8Array,
+    track: ObjectTrack,
+    others?: readonly BinaryMask[],
+  ): Promise<Observation[]>;
 }
