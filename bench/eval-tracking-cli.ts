@@ -43,7 +43,8 @@ function printTable(r: TrackingEvalResult): void {
   );
   console.log(
     `loss flagged within ${fmt(s.lossDetectedWithinFrames)} frames (${s.leaveEvents} leaves), false losses ${s.falseLosses}, ` +
-      `re-acquired within ${fmt(s.reacquireFrames)} frames (${s.returnEvents} returns)`,
+      `re-acquired within ${fmt(s.reacquireFrames)} frames (${s.returnEvents} returns), ` +
+      `${s.framesShownOutOfView} frames with a mask shown out of view`,
   );
   console.log(
     `tracker ms per frame p50 ${r.trackMs.p50.toFixed(1)} p99 ${r.trackMs.p99.toFixed(1)}; encoder p50 ${r.encodeMs.p50.toFixed(1)}`,
@@ -105,6 +106,7 @@ async function main(): Promise<number> {
           returnEvents: s.returnEvents,
           inViewFrames: s.inViewFrames,
           inViewFramesDiceBelow08: s.inViewFramesDiceBelow08,
+          framesShownOutOfView: s.framesShownOutOfView,
           trackMs: result.trackMs,
           encodeMs: result.encodeMs,
           perObject: result.perObject,

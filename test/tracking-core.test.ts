@@ -203,6 +203,7 @@ describe('tracking metrics', () => {
     expect(s.lossDelays).toEqual([2]);
     expect(s.falseLosses).toBe(1);
     expect(s.reacquireDelays).toEqual([2]);
+    expect(s.framesShownOutOfView).toBe(0); // frames 6-7 are the leave's own detection delay
     expect(s.minDiceInViewStrict).toBe(0);
     // Frame 1 is a false loss and counts; frames 10-11 wait for re-acquisition and are excused.
     expect(s.minDiceInView).toBe(0);
@@ -225,8 +226,16 @@ describe('tracking metrics', () => {
     ];
     const s = scoreObject('z', 0, frames);
     expect(s.lossDelays).toEqual([null]);
+    expect(s.framesShownOutOfView).toBe(0); // within the 3 frames after the leave
     expect(s.reacquireDelays).toEqual([null]);
     expect(summarize([s]).lossDetectedWithinFrames).toBeNull();
+  });
+
+  it('counts frames out of view with a mask shown, beyond the detection delay', () => {
+    const frames = [rec(true, false), ...Array.from({ length: 6 }, () => rec(false, false))];
+    const s = scoreObject('v', 0, frames);
+    expect(s.lossDelays).toEqual([null]);
+    expect(s.framesShownOutOfView).toBe(3);
   });
 
   it('counts a loss flagged just before the object leaves as detected, not false', () => {

@@ -143,6 +143,37 @@ describe('tracked prompts on the phantom (built-in model)', () => {
     expect(backAt - 35, 'frames to re-acquire').toBeLessThanOrEqual(10);
   }, 60_000);
 
+  it('follows a structure out of the field of view and back: loss flagged, nothing shown, re-acquired', async () => {
+    const phantom = createPhantom({ seed: 909 });
+    const inView = (i: number, id: number) =>
+      phantom.frame(i).objects[id - 1]!.inViewFraction >= 0.5;
+    // The wandering structure of this scene (ground truth): it leaves at frame 94, returns at 258.
+    const id = 5;
+    let left = -1;
+    let back = -1;
+    for (let i = 1; i < 300 && back < 0; i++) {
+      if (left < 0 && !inView(i, id)) left = i;
+      if (left > 0 && inView(i, id)) back = i;
+    }
+    expect([left, back]).toEqual([94, 258]);
+    const tracker = newTracker();
+    tracker.setPrompts([tapInside(phantom.frame(0), id)]);
+    let flagged = -1;
+    let reacquired = -1;
+    for (let i = 0; i < back + 12; i++) {
+      const f = phantom.frame(i);
+      const r = (await step(tracker, f)).get(`s${id}`)!;
+      if (i < left - 3) expect(r.state, `frame ${i}`).not.toBe('lost');
+      if (i >= left && flagged < 0 && r.state === 'lost') flagged = i;
+      if (flagged >= 0 && i < back) expect(r.mask, `frame ${i}: out of view`).toBeUndefined();
+      if (i >= back && reacquired < 0 && diceWithLabel(r.mask, f.labels, id) >= 0.5) reacquired = i;
+    }
+    expect(flagged - left, 'frames to flag the loss').toBeLessThanOrEqual(3);
+    expect(flagged).toBeGreaterThanOrEqual(left);
+    expect(reacquired, 'never re-acquired').toBeGreaterThanOrEqual(back);
+    expect(reacquired - back, 'frames to re-acquire').toBeLessThanOrEqual(10);
+  }, 90_000);
+
   it('tracks 8 objects with stable ids, each reported every frame', async () => {
     const phantom = createPhantom({ seed: 606, structureCount: 9, difficulty: 'easy' });
     const first = phantom.frame(0);

@@ -9,6 +9,8 @@
  *   leave event;
  * - a return event is a frame not in view → in view; re-acquisition takes the frames until the
  *   tracker shows a mask with Dice ≥ 0.5 again;
+ * - a mask shown out of view: a frame the object is not in view but the tracker shows a mask
+ *   (the frames of a leave's own detection delay, up to `earlyFrames`, are not counted again);
  * - Dice is 0 on an in-view frame where the tracker shows no mask. `minDiceInView` leaves out the
  *   frames between a return and its re-acquisition (at most `reacquireAllowance` of them: beyond it
  *   they count), `minDiceInViewStrict` leaves out nothing.
@@ -35,6 +37,8 @@ export interface ObjectScore {
   /** Per return event: frames until re-acquired (null: never). */
   readonly reacquireDelays: readonly (number | null)[];
   readonly framesDiceBelow08: number;
+  /** Frames out of view on which a mask was shown (a wrong mask presented as current). */
+  readonly framesShownOutOfView: number;
 }
 
 export interface MetricOptions {
@@ -79,6 +83,12 @@ export function scoreObject(
     }
     return null;
   });
+  let shownOut = 0;
+  for (let g = 0; g < n; g++) {
+    if (at(g).inView || at(g).lost) continue;
+    if (leaves.some((f) => g >= f && g - f < options.earlyFrames)) continue;
+    shownOut++;
+  }
   let sum = 0;
   let count = 0;
   let min = 1;
@@ -108,6 +118,7 @@ export function scoreObject(
     falseLosses,
     reacquireDelays,
     framesDiceBelow08: below,
+    framesShownOutOfView: shownOut,
   };
 }
 
@@ -125,6 +136,7 @@ export interface TrackingSummary {
   readonly returnEvents: number;
   readonly inViewFramesDiceBelow08: number;
   readonly inViewFrames: number;
+  readonly framesShownOutOfView: number;
 }
 
 const worst = (values: readonly (number | null)[]): number | null =>
@@ -147,5 +159,6 @@ export function summarize(scores: readonly ObjectScore[]): TrackingSummary {
     returnEvents: returns.length,
     inViewFramesDiceBelow08: scores.reduce((s, o) => s + o.framesDiceBelow08, 0),
     inViewFrames: frames,
+    framesShownOutOfView: scores.reduce((s, o) => s + o.framesShownOutOfView, 0),
   };
 }

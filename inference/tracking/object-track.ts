@@ -51,6 +51,11 @@ export interface ObjectTrack {
   readonly attached: readonly AttachedPoint[];
   /** The strategy's hypothesis that produced the last accepted observation (0 = its default). */
   readonly hypothesis: number;
+  /**
+   * Lost at the edge of the view: it left the field and comes back where it left (the probe slid
+   * away and back), so it is looked for there only, not ever further out.
+   */
+  readonly leftView: boolean;
 }
 
 export function seededTrack(objectId: string, prompt: Prompt): ObjectTrack {
@@ -68,6 +73,7 @@ export function seededTrack(objectId: string, prompt: Prompt): ObjectTrack {
     pending: [],
     attached: [],
     hypothesis: 0,
+    leftView: false,
   };
 }
 
@@ -131,6 +137,9 @@ export function afterObservation(
         framesSinceGood: track.framesSinceGood + 1,
         confirmations: 0,
         attached: [],
+        leftView: track.last
+          ? assessment.reason === 'left-view' || track.last.borderShare >= params.borderShareLeaving
+          : track.leftView,
       },
       shown: undefined,
     };
@@ -182,6 +191,7 @@ export function afterObservation(
       framesSinceGood: good ? 0 : track.framesSinceGood + 1,
       confirmations: 0,
       attached,
+      leftView: false,
     },
     shown: sighting,
   };

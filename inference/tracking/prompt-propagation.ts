@@ -62,7 +62,12 @@ export function planPrompt(
       ? searchByAppearance(grey, width, height, {
           centre: seen.centroid,
           radius: referenceRadius(track),
-          reachRadii: searchReachRadii(params, referenceRadius(track), track.framesSinceGood),
+          reachRadii: searchReachRadii(
+            params,
+            referenceRadius(track),
+            track.framesSinceGood,
+            track.leftView,
+          ),
           appearance: reference.appearance,
           contrastTolerance: params.contrastTolerance,
           occupied: (x, y) => {

@@ -194,7 +194,12 @@ export class Tracker {
         score: observation.score,
         overlap: this.overlapWithLast(track, sighting),
         shiftRadii: this.shiftFromLastGood(track, sighting),
-        reachRadii: searchReachRadii(this.params, referenceRadius(track), track.framesSinceGood),
+        reachRadii: searchReachRadii(
+          this.params,
+          referenceRadius(track),
+          track.framesSinceGood,
+          track.leftView,
+        ),
         appearance: sighting?.appearance,
         borderShare: sighting?.borderShare ?? 0,
       },

@@ -43,6 +43,8 @@ export interface TrackingParams {
   readonly searchGrowthPx: number;
   /** … up to this many radii. */
   readonly maxSearchRadii: number;
+  /** An object that left the view is looked for within this many radii of where it left. */
+  readonly edgeSearchRadii: number;
   /** Consecutive good probes needed to re-acquire a lost object. */
   readonly confirmFrames: number;
   /** Corrective points kept attached to a tracked object (newest first). */
@@ -72,16 +74,22 @@ export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
   searchRadii: 1.5,
   searchGrowthPx: 2,
   maxSearchRadii: 6,
+  edgeSearchRadii: 3,
   confirmFrames: 2,
   maxCorrections: 4,
 };
 
-/** How far (in radii of an object of `radius` px) to look for it after `framesLost` frames. */
+/**
+ * How far (in radii of an object of `radius` px) to look for it after `framesLost` frames; an
+ * object that left the view is looked for along the edge where it left (a fixed reach).
+ */
 export function searchReachRadii(
   params: TrackingParams,
   radius: number,
   framesLost: number,
+  leftView = false,
 ): number {
+  if (leftView) return params.edgeSearchRadii;
   return Math.min(
     params.maxSearchRadii,
     params.searchRadii + (params.searchGrowthPx * framesLost) / Math.max(radius, 1),
