@@ -4,11 +4,11 @@
  * PNG per frame (same file names; each non-zero label value is one object across frames).
  */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createPhantom, type PhantomParams } from '../../capture/phantom/index.ts';
 import { EngineError } from '../../inference/engine/errors.ts';
 import { toGrey, type Frame } from '../../inference/engine/frame.ts';
-import { fileStem, IMAGE_EXTENSIONS } from '../eval/file-pairing.ts';
+import { pairFiles } from '../eval/file-pairing.ts';
 import { readImageFrame, readLabelImage } from '../eval/image-files.ts';
 
 export interface TruthObject {
@@ -68,11 +68,15 @@ export function syntheticCine(seconds: number, overrides: Partial<PhantomParams>
   };
 }
 
-/** Frames in `dir` (sorted by name) with reference masks of the same stem in `referenceDir`. */
+/**
+ * Frames in `dir` with reference masks in `referenceDir`, paired as `npm run eval` pairs them
+ * (same stem, or the frame's stem with a suffix such as `_mask`; one folder for both works too),
+ * in numeric-aware name order.
+ */
 export async function fileCine(dir: string, referenceDir: string): Promise<Cine> {
   const list = async (d: string) => {
     try {
-      return (await readdir(d)).sort();
+      return await readdir(d);
     } catch (e) {
       throw new EngineError(
         'EVAL_INPUT_INVALID',
@@ -80,24 +84,14 @@ export async function fileCine(dir: string, referenceDir: string): Promise<Cine>
       );
     }
   };
-  const frames = (await list(dir)).filter((n) =>
-    IMAGE_EXTENSIONS.some((ext) => n.toLowerCase().endsWith(ext)),
-  );
-  if (frames.length === 0) throw new EngineError('EVAL_INPUT_INVALID', `no frames in ${dir}`);
-  const refs = new Map((await list(referenceDir)).map((n) => [fileStem(n), n]));
-  const pairs = frames.map((n) => {
-    const ref = refs.get(fileStem(n));
-    if (!ref) {
-      throw new EngineError(
-        'EVAL_INPUT_INVALID',
-        `frame ${n} has no reference mask in ${referenceDir}`,
-      );
-    }
-    return { image: join(dir, n), mask: join(referenceDir, ref) };
-  });
+  const sameFolder = resolve(dir) === resolve(referenceDir);
+  const pairs = pairFiles(await list(dir), await list(referenceDir), { sameFolder }).map((p) => ({
+    image: join(dir, p.image),
+    mask: join(referenceDir, p.mask),
+  }));
   const first = await readImageFrame(pairs[0]!.image);
   return {
-    description: `${frames.length} frames from ${dir}`,
+    description: `${pairs.length} frames from ${dir}`,
     frameCount: pairs.length,
     width: first.width,
     height: first.height,
