@@ -99,7 +99,7 @@ export function searchByAppearance(
       const darkOut =
         rect(dark, lx - outer, ly - outer, lx + outer, ly + outer) -
         rect(dark, lx - inner, ly - inner, lx + inner, ly + inner);
-      if (darkOut > 0.3 * nOut) continue;
+      if (darkOut > 0.5 * nOut) continue;
       const inside = sIn / nIn;
       const around = (sAll - sIn) / nOut;
       const seen: Appearance = {

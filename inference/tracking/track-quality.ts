@@ -57,7 +57,13 @@ export function assessObservation(
     const ratio = features.area / reference.area;
     if (features.borderShare >= params.borderShareLeaving && ratio < 1) {
       // Cut by the view's edge: the visible fraction of the object, judged on its own scale.
-      cues.push(['left-view', lin(ratio, params.visibleBad, params.visibleGood)]);
+      // Hysteresis: a lost object coming back into view (a probe: shiftRadii is set) is taken back
+      // at a smaller visible fraction than the one at which a tracked object is given up.
+      const [bad, good] =
+        features.shiftRadii === undefined
+          ? [params.visibleBad, params.visibleGood]
+          : [params.reenterVisibleBad, params.reenterVisibleGood];
+      cues.push(['left-view', lin(ratio, bad, good)]);
     } else {
       const lr = Math.abs(Math.log(ratio));
       cues.push(['area-change', lin(-lr, -params.areaRatioBad, -params.areaRatioGood)]);

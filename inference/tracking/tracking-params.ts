@@ -27,6 +27,9 @@ export interface TrackingParams {
   /** Leaving: visible area over the reference at which the cue is bad (lost) / fully good. */
   readonly visibleBad: number;
   readonly visibleGood: number;
+  /** The same for a lost object coming back (hysteresis: taken back at a smaller fraction). */
+  readonly reenterVisibleBad: number;
+  readonly reenterVisibleGood: number;
   /** Quality below which an observation is doubtful (the object becomes 'uncertain'). */
   readonly doubtfulBelow: number;
   /** A mask smaller than this is empty. */
@@ -66,6 +69,8 @@ export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
   borderShareLeaving: 0.08,
   visibleBad: 0.62,
   visibleGood: 0.8,
+  reenterVisibleBad: 0.45,
+  reenterVisibleGood: 0.65,
   doubtfulBelow: 0.5,
   minAreaPx: 12,
   maxFrameFraction: 0.5,
