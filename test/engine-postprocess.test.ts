@@ -46,28 +46,36 @@ describe('resampling', () => {
     const rnd = seededRandom(9);
     const lw = 16;
     const lh = 12;
-    const low = Float32Array.from({ length: lw * lh }, () => rnd.normal());
+    const dense = Float32Array.from({ length: lw * lh }, () => rnd.normal());
+    // A small object on a background grid: most rows and spans hold no foreground at all.
+    const sparse = Float32Array.from({ length: lw * lh }, (_, i) => {
+      const gx = i % lw;
+      const gy = Math.floor(i / lw);
+      return 3 - Math.hypot(gx - 6.3, gy - 4.8) + 0.3 * rnd.normal();
+    });
     const W = 53;
     const H = 37;
     const vw = 13.5;
     const vh = 10.25;
-    const fast = upsampleToMask(low, lw, lh, vw, vh, W, H, 0.1);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const gx = Math.min(Math.max((x + 0.5) * (vw / W) - 0.5, 0), lw - 1);
-        const gy = Math.min(Math.max((y + 0.5) * (vh / H) - 0.5, 0), lh - 1);
-        const x0 = Math.floor(gx);
-        const y0 = Math.floor(gy);
-        const x1 = Math.min(x0 + 1, lw - 1);
-        const y1 = Math.min(y0 + 1, lh - 1);
-        const fx = gx - x0;
-        const fy = gy - y0;
-        const at = (i: number, j: number) => low[j * lw + i]!;
-        const v =
-          (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) +
-          (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
-        const expected = v > 0.1 ? 1 : 0;
-        if (Math.abs(v - 0.1) > 1e-5) expect(fast[y * W + x], `pixel ${x},${y}`).toBe(expected);
+    for (const low of [dense, sparse]) {
+      const fast = upsampleToMask(low, lw, lh, vw, vh, W, H, 0.1);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const gx = Math.min(Math.max((x + 0.5) * (vw / W) - 0.5, 0), lw - 1);
+          const gy = Math.min(Math.max((y + 0.5) * (vh / H) - 0.5, 0), lh - 1);
+          const x0 = Math.floor(gx);
+          const y0 = Math.floor(gy);
+          const x1 = Math.min(x0 + 1, lw - 1);
+          const y1 = Math.min(y0 + 1, lh - 1);
+          const fx = gx - x0;
+          const fy = gy - y0;
+          const at = (i: number, j: number) => low[j * lw + i]!;
+          const v =
+            (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) +
+            (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
+          const expected = v > 0.1 ? 1 : 0;
+          if (Math.abs(v - 0.1) > 1e-5) expect(fast[y * W + x], `pixel ${x},${y}`).toBe(expected);
+        }
       }
     }
   });

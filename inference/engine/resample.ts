@@ -122,13 +122,39 @@ export function upsampleToMask(
   for (let x = 1; x < width; x++)
     if (tx.i0[x] !== tx.i0[x - 1] || tx.i1[x] !== tx.i1[x - 1]) spanStart.push(x);
   spanStart.push(width);
+  // Output rows between the same two grid rows share which spans can hold any foreground: found
+  // once per grid-row pair, so rows (and the parts of rows) far from the object cost nothing.
+  let pairR0 = -1;
+  let pairR1 = -1;
+  let sFirst = 0;
+  let sEnd = 0;
   for (let y = 0; y < height; y++) {
     const r0 = ty.i0[y]! * lw;
     const r1 = ty.i1[y]! * lw;
     const fy = ty.f[y]!;
     const o = y * width;
+    if (r0 !== pairR0 || r1 !== pairR1) {
+      pairR0 = r0;
+      pairR1 = r1;
+      sFirst = spanStart.length;
+      sEnd = 0;
+      for (let s = 0; s + 1 < spanStart.length; s++) {
+        const x0 = spanStart[s]!;
+        const a = tx.i0[x0]!;
+        const b = tx.i1[x0]!;
+        if (
+          low[r0 + a]! > threshold ||
+          low[r0 + b]! > threshold ||
+          low[r1 + a]! > threshold ||
+          low[r1 + b]! > threshold
+        ) {
+          if (s < sFirst) sFirst = s;
+          sEnd = s + 1;
+        }
+      }
+    }
     let runStart = -1; // start of a pending run of all-inside spans
-    for (let s = 0; s + 1 < spanStart.length; s++) {
+    for (let s = sFirst; s < sEnd; s++) {
       const x0 = spanStart[s]!;
       const x1 = spanStart[s + 1]!;
       const a = tx.i0[x0]!;
@@ -152,7 +178,7 @@ export function upsampleToMask(
           out[o + x] = left + (right - left) * tx.f[x]! > threshold ? 1 : 0;
       }
     }
-    if (runStart >= 0) out.fill(1, o + runStart, o + width);
+    if (runStart >= 0) out.fill(1, o + runStart, o + spanStart[sEnd]!);
   }
   return out;
 }
