@@ -57,17 +57,13 @@ export function planPrompt(
   if (!seen) return null;
   // Lost: look where something with the object's appearance is, near where it was last seen.
   const reference = track.reference;
+  const radius = referenceRadius(track);
   const hit =
     grey && reference
       ? searchByAppearance(grey, width, height, {
           centre: seen.centroid,
-          radius: referenceRadius(track),
-          reachRadii: searchReachRadii(
-            params,
-            referenceRadius(track),
-            track.framesSinceGood,
-            track.leftView,
-          ),
+          radius,
+          reachRadii: searchReachRadii(params, radius, track.framesSinceGood, track.leftView),
           appearance: reference.appearance,
           contrastTolerance: params.contrastTolerance,
           occupied: (x, y) => {
@@ -79,6 +75,8 @@ export function planPrompt(
   if (hit && hit.distance >= 1) return null; // nothing there looks like it
   const at = hit ?? seen.interior;
   const stayed = Math.hypot(at.x - seen.interior.x, at.y - seen.interior.y) < 2;
+  // The box stays where the object was last seen (moving it to the candidate was measured: more
+  // false losses on three of four development seeds).
   const box = expandBox(seen.box, params.searchMargin, params.boxPadPx, width, height);
   return {
     points: [clampPoint({ x: at.x, y: at.y, label: 'positive' }, width, height)],
