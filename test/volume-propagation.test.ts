@@ -3,9 +3,11 @@
  * speckle-like noise (a Volume the test builds), prompted once on its largest slice; and, when
  * ../shared/data is present, the shared abdominal CT (loud skip without it; fails under CI=true).
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVolumeEval } from '../bench/volume/run-volume-eval.ts';
 import { seededRandom } from '../capture/phantom/index.ts';
@@ -15,7 +17,10 @@ import { trackingParamsFor } from '../inference/tracking/tracking-params.ts';
 import { readNifti, writeNiftiLabels } from '../volume/nifti.ts';
 import { writeLabelSlicesPng } from '../volume/slice-png.ts';
 import { sameGrid, type Volume } from '../volume/volume.ts';
+import { REPO_ROOT } from './support/processes.ts';
 import { sharedDataPath } from './support/shared-data.ts';
+
+const run = promisify(execFile);
 
 let model: ModelPair;
 beforeAll(async () => {
@@ -83,6 +88,61 @@ describe('volume propagation (built-in model)', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('npm run volume:propagate', () => {
+  it('prompts one slice of a NIfTI volume, writes labels on its grid and one PNG per slice; refuses bad usage', async () => {
+    const { image, reference } = ellipsoidVolume();
+    const dir = await mkdtemp(join(tmpdir(), 'pocus-vol-cli-'));
+    try {
+      // The synthetic volume as a uint8 NIfTI file (its grey levels fit in 0..255).
+      const grey = Uint8Array.from(image.data, (v) => Math.max(0, Math.min(255, Math.round(v))));
+      await writeNiftiLabels(join(dir, 'image.nii.gz'), grey, image);
+      const out = join(dir, 'out');
+      const { stdout } = await run(
+        'npx',
+        [
+          'tsx',
+          'volume/propagate-cli.ts',
+          '--image',
+          join(dir, 'image.nii.gz'),
+          '--slice',
+          '11',
+          '--box',
+          '24,18,76,58',
+          '--out',
+          out,
+          '--json',
+        ],
+        { cwd: REPO_ROOT, env: { ...process.env, POCUS_EXECUTION_PROVIDERS: 'cpu' } },
+      );
+      const summary = JSON.parse(stdout.trim()) as { slicesSegmented: number; slicePngs: number };
+      expect(summary.slicePngs).toBe(24);
+      expect(summary.slicesSegmented).toBeGreaterThan(10);
+      const labels = await readNifti(join(out, 'labels.nii.gz'));
+      expect(sameGrid(labels.geometry, image.geometry)).toBe(true);
+      let inter = 0;
+      let a = 0;
+      let b = 0;
+      labels.data.forEach((v, i) => {
+        const p = v ? 1 : 0;
+        const t = reference.data[i] ? 1 : 0;
+        inter += p & t;
+        a += p;
+        b += t;
+      });
+      expect((2 * inter) / (a + b)).toBeGreaterThan(0.8);
+      const usage = await run('npx', ['tsx', 'volume/propagate-cli.ts', '--image', 'x.nii'], {
+        cwd: REPO_ROOT,
+      }).then(
+        () => 0,
+        (e: { code?: number }) => e.code,
+      );
+      expect(usage).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describe('volume propagation on the shared abdominal CT (../shared/data/ct)', () => {
