@@ -2,6 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { autoWindow } from '../volume/intensity-window.ts';
+import { readNifti, writeNiftiLabels } from '../volume/nifti.ts';
+import { greySlice } from '../volume/slices.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCaptureError, type CaptureErrorCode } from '../capture/errors.ts';
 import { buildFrameHeader } from '../capture/frame-header.ts';
@@ -173,10 +176,36 @@ describe('source specs', () => {
   });
 
   it('a file of another format is SOURCE_UNSUPPORTED', async () => {
-    writeFileSync(join(dir, 'volume.nii.gz'), 'x');
+    writeFileSync(join(dir, 'scan.dcm'), 'x');
     expect(
-      await expectCode(openSource(join(dir, 'volume.nii.gz'), OPTIONS), 'SOURCE_UNSUPPORTED'),
-    ).toMatch(/format "\.gz"/);
+      await expectCode(openSource(join(dir, 'scan.dcm'), OPTIONS), 'SOURCE_UNSUPPORTED'),
+    ).toMatch(/format "\.dcm"/);
+  });
+
+  it('replays a NIfTI volume as its slices along the third axis; a corrupt one is SOURCE_INVALID', async () => {
+    const [nx, ny, nz] = [40, 30, 6];
+    const data = new Uint8Array(nx * ny * nz).map((_, i) => (i * 7) % 251);
+    const geometry = {
+      dims: [nx, ny, nz] as const,
+      spacingMm: [0.8, 0.8, 2.5] as const,
+      affine: [0.8, 0, 0, 0, 0, 0.8, 0, 0, 0, 0, 2.5, 0, 0, 0, 0, 1],
+    };
+    const like = { geometry, data: Float32Array.from(data), dataType: 'uint8' as const };
+    const file = join(dir, 'volume.nii.gz');
+    await writeNiftiLabels(file, data, like);
+    const source = await openSource(file, OPTIONS);
+    expect([source.frameCount, source.width, source.height, source.channels]).toEqual([
+      6, 40, 30, 1,
+    ]);
+    const [sx, sy] = source.geometry.spacingMm ?? [0, 0];
+    expect(sx).toBeCloseTo(0.8, 6);
+    expect(sy).toBeCloseTo(0.8, 6);
+    const volume = await readNifti(file);
+    const frame = await source.frameAt(4);
+    expect([...frame.pixels]).toEqual([...greySlice(volume, 2, 4, autoWindow(volume.data)).data]);
+    expect((await headerOf(source, 4)).sourceId).toBe('file:volume.nii.gz');
+    writeFileSync(join(dir, 'broken.nii.gz'), 'x');
+    await expectCode(openSource(join(dir, 'broken.nii.gz'), OPTIONS), 'SOURCE_INVALID');
   });
 
   it('a missing path is SOURCE_INVALID', async () => {

@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { CaptureError } from '../errors.ts';
 import { openMetaImageSource } from './metaimage-source.ts';
+import { openNiftiSource } from './nifti-source.ts';
 import { openPngFolderSource } from './png-folder.ts';
 import { parseSourceSpec } from './spec.ts';
 import { openSyntheticSource } from './synthetic.ts';
@@ -14,9 +15,10 @@ import type { FrameSource, SourceOptions } from './types.ts';
 type SourceKind =
   | { readonly kind: 'synthetic' }
   | { readonly kind: 'metaimage'; readonly path: string }
+  | { readonly kind: 'nifti'; readonly path: string }
   | { readonly kind: 'png-folder'; readonly path: string };
 
-/** What a path is on disk: a folder of PNG frames or a MetaImage file. */
+/** What a path is on disk: a folder of PNG frames, a MetaImage file or a NIfTI volume. */
 async function classifyPath(path: string): Promise<SourceKind> {
   let isDirectory: boolean;
   try {
@@ -30,9 +32,10 @@ async function classifyPath(path: string): Promise<SourceKind> {
   if (isDirectory) return { kind: 'png-folder', path };
   const ext = extname(path).toLowerCase();
   if (ext === '.mha' || ext === '.mhd') return { kind: 'metaimage', path };
+  if (/\.nii(\.gz)?$/i.test(path)) return { kind: 'nifti', path };
   throw new CaptureError(
     'SOURCE_UNSUPPORTED',
-    `source file ${path}: format "${ext || '(no extension)'}" is not supported (.mha, .mhd, or a folder of .png)`,
+    `source file ${path}: format "${ext || '(no extension)'}" is not supported (.mha, .mhd, .nii, .nii.gz, or a folder of .png)`,
   );
 }
 
@@ -46,5 +49,7 @@ export async function openSource(spec: string, options: SourceOptions): Promise<
       return openMetaImageSource(source.path);
     case 'png-folder':
       return openPngFolderSource(source.path);
+    case 'nifti':
+      return openNiftiSource(source.path);
   }
 }
