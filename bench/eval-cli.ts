@@ -3,8 +3,8 @@
  * [--clicks K] [--model ID] [--threads N] [--json]`: scores a model against ground-truth masks.
  */
 import { parseArgs } from 'node:util';
-import { isEngineError } from '../inference/engine/errors.ts';
 import { openModel } from '../inference/engine/model-registry.ts';
+import { runCli } from '../inference/cli-exit.ts';
 import { loadInferenceConfig } from '../inference/config.ts';
 import { formatEvalTable, runEval } from './eval/run-eval.ts';
 
@@ -70,10 +70,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(isEngineError(e) ? `eval: ${e.message}` : e);
-    process.exit(1);
-  },
-);
+runCli(main);

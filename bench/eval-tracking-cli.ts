@@ -4,8 +4,8 @@
  * every frame processed (bench/tracking/run-tracking-eval.ts; definitions in docs/evaluation.md).
  */
 import { parseArgs } from 'node:util';
+import { runCli } from '../inference/cli-exit.ts';
 import { loadInferenceConfig } from '../inference/config.ts';
-import { isEngineError } from '../inference/engine/errors.ts';
 import { openModel } from '../inference/engine/model-registry.ts';
 import { trackingParamsFor } from '../inference/tracking/tracking-params.ts';
 import { fileCine, syntheticCine, type Cine } from './tracking/cine-source.ts';
@@ -119,10 +119,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(isEngineError(e) ? `${e.code}: ${e.message}` : String(e));
-    process.exit(1);
-  },
-);
+runCli(main);

@@ -4,16 +4,13 @@
  * through the volume and reports the 3D Dice; `--out` also writes the result as NIfTI on the
  * image's grid (labels.nii.gz) and one PNG per slice (slices/).
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runCli } from '../inference/cli-exit.ts';
 import { loadInferenceConfig } from '../inference/config.ts';
-import { isEngineError } from '../inference/engine/errors.ts';
 import { openModel } from '../inference/engine/model-registry.ts';
 import { trackingParamsFor } from '../inference/tracking/tracking-params.ts';
-import { isVolumeError } from '../volume/errors.ts';
-import { readNifti, writeNiftiLabels } from '../volume/nifti.ts';
-import { writeLabelSlicesPng } from '../volume/slice-png.ts';
+import { writeLabelOutputs } from '../volume/label-outputs.ts';
+import { readNifti } from '../volume/nifti.ts';
 import { runVolumeEval } from './volume/run-volume-eval.ts';
 
 const USAGE =
@@ -58,11 +55,7 @@ async function main(): Promise<number> {
       axis,
       params: trackingParamsFor(model.info().family),
     });
-    if (values.out) {
-      await mkdir(join(values.out, 'slices'), { recursive: true });
-      await writeNiftiLabels(join(values.out, 'labels.nii.gz'), r.labels, image);
-      await writeLabelSlicesPng(join(values.out, 'slices'), r.labels, image.geometry, axis);
-    }
+    if (values.out) await writeLabelOutputs(values.out, r.labels, image, axis);
     const summary = {
       label: r.label,
       dice: r.dice,
@@ -89,10 +82,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(isEngineError(e) || isVolumeError(e) ? `${e.code}: ${e.message}` : String(e));
-    process.exit(1);
-  },
-);
+runCli(main);

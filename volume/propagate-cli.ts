@@ -4,18 +4,15 @@
  * (slice pixels, as docs/volumes.md orients slices), propagates the object through the volume both
  * ways until it is lost, and writes DIR/labels.nii.gz on the volume's own grid and DIR/slices/.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runCli } from '../inference/cli-exit.ts';
 import { loadInferenceConfig } from '../inference/config.ts';
-import { isEngineError } from '../inference/engine/errors.ts';
 import { openModel } from '../inference/engine/model-registry.ts';
 import type { Prompt, PromptPoint } from '../inference/engine/prompts.ts';
 import { trackingParamsFor } from '../inference/tracking/tracking-params.ts';
-import { isVolumeError } from './errors.ts';
-import { readNifti, writeNiftiLabels } from './nifti.ts';
+import { writeLabelOutputs } from './label-outputs.ts';
+import { readNifti } from './nifti.ts';
 import { propagateThroughVolume, volumeTrackingParams } from './propagate.ts';
-import { writeLabelSlicesPng } from './slice-png.ts';
 
 const USAGE =
   'usage: npm run volume:propagate -- --image VOLUME.nii.gz --slice K (--box x0,y0,x1,y1 | --point x,y) [--point x,y …] [--axis 0|1|2] --out DIR [--model ID] [--json]';
@@ -73,15 +70,7 @@ async function main(): Promise<number> {
       { axis, slice, prompt, value: 1 },
       volumeTrackingParams(trackingParamsFor(model.info().family)),
     );
-    await mkdir(join(values.out, 'slices'), { recursive: true });
-    const nifti = join(values.out, 'labels.nii.gz');
-    await writeNiftiLabels(nifti, r.labels, volume);
-    const pngs = await writeLabelSlicesPng(
-      join(values.out, 'slices'),
-      r.labels,
-      volume.geometry,
-      axis,
-    );
+    const { nifti, slicePngs: pngs } = await writeLabelOutputs(values.out, r.labels, volume, axis);
     const summary = {
       slicesSegmented: r.slicesSegmented,
       range: r.range,
@@ -103,10 +92,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(isEngineError(e) || isVolumeError(e) ? `${e.code}: ${e.message}` : String(e));
-    process.exit(1);
-  },
-);
+runCli(main);
