@@ -118,7 +118,11 @@ describe('prompt diff', () => {
 });
 
 describe('loss detection cues', () => {
-  const reference = { area: 1000, appearance: { inside: 40, around: 100, contrast: 0.42 } };
+  const reference = {
+    area: 1000,
+    appearance: { inside: 40, around: 100, contrast: 0.42 },
+    samples: 20,
+  };
   const ok: ObservationFeatures = {
     area: 1000,
     score: 0.6,

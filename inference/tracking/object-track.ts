@@ -160,25 +160,7 @@ export function afterObservation(
     }
   }
   const good = assessment.verdict === 'good';
-  const reference: Reference | undefined = !good
-    ? track.reference
-    : track.reference === undefined || restart
-      ? { area: sighting.area, appearance: sighting.appearance ?? neutralAppearance }
-      : {
-          // A mask cut by the view's edge says nothing of the object's size.
-          area:
-            sighting.borderShare >= params.borderShareLeaving
-              ? track.reference.area
-              : track.reference.area +
-                params.referenceWeight * (sighting.area - track.reference.area),
-          appearance: sighting.appearance
-            ? blendAppearance(
-                track.reference.appearance,
-                sighting.appearance,
-                params.referenceWeight,
-              )
-            : track.reference.appearance,
-        };
+  const reference = nextReference(track.reference, sighting, good, restart, params);
   return {
     track: {
       ...base,
@@ -198,6 +180,41 @@ export function afterObservation(
 }
 
 const neutralAppearance: Appearance = { inside: NaN, around: NaN, contrast: 0 };
+
+/**
+ * The reference after an accepted sighting: restarted by the user's prompt, the mean of the first
+ * `warmupFrames` sightings (doubtful ones too: a seed's mask is seldom its best), then updated by
+ * good sightings only, slowly, so that drift shows. A mask cut by the view's edge says nothing of
+ * the object's size.
+ */
+function nextReference(
+  reference: Reference | undefined,
+  sighting: Sighting,
+  good: boolean,
+  restart: boolean,
+  params: TrackingParams,
+): Reference | undefined {
+  if (reference === undefined || restart) {
+    return {
+      area: sighting.area,
+      appearance: sighting.appearance ?? neutralAppearance,
+      samples: 1,
+    };
+  }
+  const warm = reference.samples < params.warmupFrames;
+  if (!good && !warm) return reference;
+  const weight = warm ? 1 / (reference.samples + 1) : params.referenceWeight;
+  return {
+    area:
+      sighting.borderShare >= params.borderShareLeaving
+        ? reference.area
+        : reference.area + weight * (sighting.area - reference.area),
+    appearance: sighting.appearance
+      ? blendAppearance(reference.appearance, sighting.appearance, weight)
+      : reference.appearance,
+    samples: reference.samples + 1,
+  };
+}
 
 /** Pending corrections become attached points (offsets from the new centroid), newest first. */
 function withAttached(

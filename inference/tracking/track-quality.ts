@@ -28,6 +28,8 @@ export interface ObservationFeatures {
 export interface Reference {
   readonly area: number;
   readonly appearance: Appearance;
+  /** Observations learnt so far (the first ones are averaged: a seed's mask is seldom its best). */
+  readonly samples: number;
 }
 
 export interface Assessment {

@@ -38,6 +38,11 @@ export interface TrackingParams {
   readonly maxFrameFraction: number;
   /** Weight of a good observation in the reference area and appearance (slow: drift shows). */
   readonly referenceWeight: number;
+  /**
+   * Warm-up: the reference is the plain mean of the first this-many accepted observations after a
+   * seed (doubtful ones included), then an exponential average with `referenceWeight`.
+   */
+  readonly warmupFrames: number;
   /** Re-acquisition: the search box is the last good box grown by this fraction … */
   readonly searchMargin: number;
   /** … and the candidate's centroid must lie within this many reference radii of the last one. */
@@ -75,6 +80,7 @@ export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
   minAreaPx: 12,
   maxFrameFraction: 0.5,
   referenceWeight: 0.1,
+  warmupFrames: 10,
   searchMargin: 0.5,
   searchRadii: 1.5,
   searchGrowthPx: 2,
