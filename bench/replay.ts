@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { createPhantom } from '../capture/phantom/index.ts';
 import { decodeRle } from '../inference/protocol/mask-rle.ts';
 import { diceAgainstLabel } from './eval/overlap-metrics.ts';
+import { interiorPointPrompt } from './eval/prompts-from-truth.ts';
 import { LiveRecorder } from './live-recorder.ts';
 import { startLiveStack } from './live-stack.ts';
 import { analyseClient, slopePerMinute, type RecordedFrame } from './replay-analysis.ts';
@@ -80,13 +81,23 @@ try {
   const phantom = latest.synthetic
     ? createPhantom({ width, height, seed, structureCount: structures })
     : null;
-  const targets: { x: number; y: number; structureId: number | null }[] = phantom
-    ? phantom
-        .frame(latest.synthetic!.index)
-        .objects.filter((o) => o.kind !== 'reflector' && o.inViewFraction === 1)
+  const shown = phantom?.frame(latest.synthetic!.index);
+  // Where a sonographer taps: the middle of the structure (its most interior pixel), not its
+  // centroid, which can lie outside a concave structure or in a vessel inside an organ.
+  const tapOn = (labels: Uint8Array, id: number) => {
+    const p = interiorPointPrompt(
+      Uint8Array.from(labels, (v) => (v === id ? 1 : 0)),
+      width,
+      height,
+    )!;
+    return { x: p.x, y: p.y, structureId: id };
+  };
+  const targets: { x: number; y: number; structureId: number | null }[] = shown
+    ? shown.objects
+        .filter((o) => o.kind !== 'reflector' && o.inViewFraction === 1 && o.areaPx > 0)
         .sort((a, b) => b.areaPx - a.areaPx)
         .slice(0, objects)
-        .map((o) => ({ x: o.centroid.x, y: o.centroid.y, structureId: o.id }))
+        .map((o) => tapOn(shown.labels, o.id))
     : Array.from({ length: objects }, (_, i) => ({
         x: width * (0.3 + (0.4 * (i % 3)) / 2),
         y: height * (0.3 + (0.4 * Math.floor(i / 3)) / 3),
