@@ -109,4 +109,19 @@ describe('cycle planning', () => {
     expect(chooseObjects(objects, 25, 60)).toEqual(['b', 'c']);
     expect(chooseObjects(objects, 100, 60)).toEqual(['b']);
   });
+  it('puts shown objects first; lost objects being searched for come after and every other cycle', () => {
+    const objects = [
+      { objectId: 'lost', lastDecodedNs: 1n, searching: true },
+      { objectId: 'a', lastDecodedNs: 30n },
+      { objectId: 'b', lastDecodedNs: 10n },
+    ];
+    expect(chooseObjects(objects, 3, 60)).toEqual(['lost', 'a', 'b']);
+    // Only two fit: the shown ones, although the lost one waited longest.
+    expect(chooseObjects(objects, 25, 60)).toEqual(['a', 'b']);
+    // Searched in the previous cycle: skipped this one even though everything fits.
+    const again = objects.map((o) => (o.searching ? { ...o, searchedLastCycle: true } : o));
+    expect(chooseObjects(again, 3, 60)).toEqual(['a', 'b']);
+    // Nothing but a lost object: it is still searched (at least one object per cycle).
+    expect(chooseObjects([{ ...again[0]! }], 3, 60)).toEqual(['lost']);
+  });
 });

@@ -27,11 +27,17 @@ export interface ObjectSlot {
   readonly objectId: string;
   /** Monotonic ns of its last decode, 0n if never. */
   readonly lastDecodedNs: bigint;
+  /** Lost and being searched for (nothing of it is shown). */
+  readonly searching?: boolean;
+  /** Searched for in the previous cycle. */
+  readonly searchedLastCycle?: boolean;
 }
 
 /**
- * Picks the objects to decode this cycle: all when they fit in `budgetMs` at `decodeMsEstimate`
- * each, else the least recently decoded that fit (at least one).
+ * Picks the objects to decode this cycle: objects that are shown first, least recently decoded
+ * first, as many as fit in `budgetMs` at `decodeMsEstimate` each (at least one); lost objects being
+ * searched for come after them and are searched every other cycle (nothing of them is on screen,
+ * and a search costs up to two decodes).
  */
 export function chooseObjects(
   objects: readonly ObjectSlot[],
@@ -39,13 +45,15 @@ export function chooseObjects(
   budgetMs: number,
 ): string[] {
   const fit = Math.max(1, Math.floor(budgetMs / Math.max(decodeMsEstimate, 0.01)));
-  if (objects.length <= fit) return objects.map((o) => o.objectId);
-  return [...objects]
-    .sort((a, b) =>
-      a.lastDecodedNs < b.lastDecodedNs ? -1 : a.lastDecodedNs > b.lastDecodedNs ? 1 : 0,
-    )
-    .slice(0, fit)
-    .map((o) => o.objectId);
+  const lru = (a: ObjectSlot, b: ObjectSlot) =>
+    a.lastDecodedNs < b.lastDecodedNs ? -1 : a.lastDecodedNs > b.lastDecodedNs ? 1 : 0;
+  const shown = objects.filter((o) => !o.searching).sort(lru);
+  const searching = objects.filter((o) => o.searching);
+  const due = searching.filter((o) => !o.searchedLastCycle).sort(lru);
+  const chosen = [...shown, ...due].slice(0, fit);
+  if (chosen.length === 0 && searching.length > 0) chosen.push([...searching].sort(lru)[0]!);
+  const ids = new Set(chosen.map((o) => o.objectId));
+  return objects.filter((o) => ids.has(o.objectId)).map((o) => o.objectId); // in the caller's order
 }
 
 /** Exponential moving average, for per-object decode cost and the encode rate. */

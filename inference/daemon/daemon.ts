@@ -32,6 +32,7 @@ import { handleRequest, failure, type ControlState } from './control.ts';
 import { chooseObjects, delayBeforeCycleMs, ema, isStale } from './cycle-plan.ts';
 import { SerialSender } from './serial-sender.ts';
 import { PromptPropagation } from '../tracking/prompt-propagation.ts';
+import { isProbe } from '../tracking/object-track.ts';
 import { Tracker, type TrackReport } from '../tracking/tracker.ts';
 import { trackingParamsFor } from '../tracking/tracking-params.ts';
 
@@ -75,6 +76,8 @@ export class InferenceDaemon {
   /** Tracks the active prompts; rebuilt when the model changes (its mask inputs do not carry over). */
   private tracker: { tracker: Tracker; key: string } | undefined;
   private trackedPrompts: ControlState['prompts'] | undefined;
+  /** Lost objects searched for in the previous cycle (searched every other cycle). */
+  private searchedLastCycle = new Set<string>();
 
   constructor(
     private readonly config: InferenceConfig,
@@ -250,18 +253,26 @@ export class InferenceDaemon {
     const { embedding, header, encodeStartNs, encodeEndNs } = latest;
     const tick = this.config.tickPeriodMs;
     const sinceEncodeMs = Number(now() - encodeStartNs) / 1e6;
-    const slots = [...this.state.prompts.keys()].map((objectId) => ({
-      objectId,
-      lastDecodedNs: this.lastDecodedNs.get(objectId) ?? 0n,
-    }));
+    // Mask inputs carry over neither to another model nor to another frame size.
+    const tracker = this.trackerFor(
+      `${embedding.modelSha256}:${embedding.imageWidth}x${embedding.imageHeight}`,
+    );
+    const slots = [...this.state.prompts.keys()].map((objectId) => {
+      const track = tracker.state(objectId);
+      return {
+        objectId,
+        lastDecodedNs: this.lastDecodedNs.get(objectId) ?? 0n,
+        searching: track !== undefined && isProbe(track),
+        searchedLastCycle: this.searchedLastCycle.has(objectId),
+      };
+    });
     const chosen = chooseObjects(
       slots,
       this.decodeMsEstimate ?? 3,
       Math.max(tick - sinceEncodeMs, 1),
     );
-    // Mask inputs carry over neither to another model nor to another frame size.
-    const tracker = this.trackerFor(
-      `${embedding.modelSha256}:${embedding.imageWidth}x${embedding.imageHeight}`,
+    this.searchedLastCycle = new Set(
+      slots.filter((o) => o.searching && chosen.includes(o.objectId)).map((o) => o.objectId),
     );
     const objects: MaskObject[] = [];
     const bodies: Uint8Array[] = [];
