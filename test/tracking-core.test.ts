@@ -48,6 +48,42 @@ describe('mask geometry', () => {
     });
   });
 
+  it('summarises any 0/1 mask exactly as a plain scan of every pixel does', () => {
+    let state = 7;
+    const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let t = 0; t < 50; t++) {
+      const w = 1 + Math.floor(rand() * 40);
+      const h = 1 + Math.floor(rand() * 30);
+      const density = rand() * 0.3;
+      const data = Uint8Array.from({ length: w * h }, () => (rand() < density ? 1 : 0));
+      let area = 0;
+      let sx = 0;
+      let sy = 0;
+      let x0 = w;
+      let y0 = h;
+      let x1 = 0;
+      let y1 = 0;
+      data.forEach((v, i) => {
+        if (!v) return;
+        const x = i % w;
+        const y = Math.floor(i / w);
+        area++;
+        sx += x;
+        sy += y;
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x + 1);
+        y1 = Math.max(y1, y + 1);
+      });
+      const s = summarizeMask({ width: w, height: h, data });
+      expect(s.area).toBe(area);
+      if (area === 0) continue;
+      expect(s.box).toEqual({ x0, y0, x1, y1 });
+      expect(s.centroid!.x).toBeCloseTo(sx / area + 0.5, 9);
+      expect(s.centroid!.y).toBeCloseTo(sy / area + 0.5, 9);
+    }
+  });
+
   it('finds an interior point of a large mask on blocks, inside it and near the exact one', () => {
     const m = disc(400, 300, 180, 150, 100);
     for (let y = 0; y < 300; y++) for (let x = 170; x < 190; x++) m.data[y * 400 + x] = 0; // a cut

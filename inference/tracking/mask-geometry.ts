@@ -14,6 +14,7 @@ export interface PixelBox {
   readonly y1: number;
 }
 
+/** (Masks here are 0/1 as BinaryMask promises.) */
 export interface MaskSummary {
   readonly area: number;
   /** Undefined for an empty mask. */
@@ -30,27 +31,28 @@ export function summarizeMask(mask: BinaryMask): MaskSummary {
   let y0 = height;
   let x1 = -1;
   let y1 = -1;
-  for (let y = 0; y < height; y++) {
+  // Hot path (every object, every frame): rows are skipped natively (indexOf) up to their first
+  // foreground pixel; only the span between a row's first and last one is walked.
+  let next = data.indexOf(1);
+  while (next >= 0) {
+    const y = Math.floor(next / width);
     const row = y * width;
+    const first = next - row;
+    const last = data.lastIndexOf(1, row + width - 1) - row;
     let rowCount = 0;
-    let first = -1;
-    let last = -1;
-    for (let x = 0; x < width; x++) {
+    for (let x = first; x <= last; x++) {
       if (data[row + x]) {
-        if (first < 0) first = x;
-        last = x;
         rowCount++;
         sx += x;
       }
     }
-    if (rowCount > 0) {
-      area += rowCount;
-      sy += y * rowCount;
-      if (first < x0) x0 = first;
-      if (last > x1) x1 = last;
-      if (y < y0) y0 = y;
-      y1 = y;
-    }
+    area += rowCount;
+    sy += y * rowCount;
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+    if (y < y0) y0 = y;
+    y1 = y;
+    next = row + width < data.length ? data.indexOf(1, row + width) : -1;
   }
   if (area === 0) return { area: 0, box: undefined, centroid: undefined };
   return {
