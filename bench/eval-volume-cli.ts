@@ -1,6 +1,6 @@
 /**
  * `npm run eval:volume -- --image CT.nii.gz --reference SEG.nii.gz --label N [--axis 0|1|2]
- * [--out DIR] [--model ID] [--json]`: prompts the label's largest slice once (box), propagates it
+ * [--out DIR] [--model ID] [--no-intensity-gate] [--json]`: prompts the label's largest slice once (box), propagates it
  * through the volume and reports the 3D Dice; `--out` also writes the result as NIfTI on the
  * image's grid (labels.nii.gz) and one PNG per slice (slices/).
  */
@@ -10,11 +10,12 @@ import { loadInferenceConfig } from '../inference/config.ts';
 import { openModel } from '../inference/engine/model-registry.ts';
 import { trackingParamsFor } from '../inference/tracking/tracking-params.ts';
 import { writeLabelOutputs } from '../volume/label-outputs.ts';
+import { DEFAULT_GATE_PARAMS } from '../volume/intensity-gate.ts';
 import { readNifti } from '../volume/nifti.ts';
 import { runVolumeEval } from './volume/run-volume-eval.ts';
 
 const USAGE =
-  'usage: npm run eval:volume -- --image CT.nii.gz --reference SEG.nii.gz --label N [--axis 0|1|2] [--out DIR] [--model ID] [--json]';
+  'usage: npm run eval:volume -- --image CT.nii.gz --reference SEG.nii.gz --label N [--axis 0|1|2] [--out DIR] [--model ID] [--no-intensity-gate] [--json]';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       model: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'no-intensity-gate': { type: 'boolean', default: false },
     },
   });
   const label = Number(values.label);
@@ -54,6 +56,7 @@ async function main(): Promise<number> {
       label,
       axis,
       params: trackingParamsFor(model.info().family),
+      gate: values['no-intensity-gate'] ? false : DEFAULT_GATE_PARAMS,
     });
     if (values.out) await writeLabelOutputs(values.out, r.labels, image, axis);
     const summary = {
@@ -65,6 +68,7 @@ async function main(): Promise<number> {
       promptSlice: r.promptSlice,
       range: r.range,
       stopped: r.stopped,
+      intensityBand: r.intensityBand ?? null,
       model: model.modelId,
       modelSha256: model.modelSha256,
     };
@@ -73,7 +77,10 @@ async function main(): Promise<number> {
       console.log(
         `label ${r.label}: 3D Dice ${r.dice.toFixed(3)}; prompted slice ${r.promptSlice} (axis ${axis}); ` +
           `${r.slicesSegmented} slices segmented (${r.range[0]}..${r.range[1]}), reference spans ${r.referenceSlices}; ` +
-          `stopped below: ${r.stopped.down}, above: ${r.stopped.up}`,
+          `stopped below: ${r.stopped.down}, above: ${r.stopped.up}; ` +
+          (r.intensityBand
+            ? `intensity gate ${r.intensityBand.low.toFixed(0)}..${r.intensityBand.high.toFixed(0)} (grey)`
+            : 'no intensity gate'),
       );
     }
     return 0;

@@ -1,6 +1,6 @@
 /**
  * `npm run volume:propagate -- --image VOLUME.nii[.gz] --slice K (--box x0,y0,x1,y1 | --point x,y)
- * [--point x,y …] [--axis 0|1|2] --out DIR [--model ID] [--json]`: prompts one slice of a volume
+ * [--point x,y …] [--axis 0|1|2] --out DIR [--model ID] [--no-intensity-gate] [--json]`: prompts one slice of a volume
  * (slice pixels, as docs/volumes.md orients slices), propagates the object through the volume both
  * ways until it is lost, and writes DIR/labels.nii.gz on the volume's own grid and DIR/slices/.
  */
@@ -12,10 +12,11 @@ import type { Prompt, PromptPoint } from '../inference/engine/prompts.ts';
 import { trackingParamsFor } from '../inference/tracking/tracking-params.ts';
 import { writeLabelOutputs } from './label-outputs.ts';
 import { readNifti } from './nifti.ts';
+import { DEFAULT_GATE_PARAMS } from './intensity-gate.ts';
 import { propagateThroughVolume, volumeTrackingParams } from './propagate.ts';
 
 const USAGE =
-  'usage: npm run volume:propagate -- --image VOLUME.nii.gz --slice K (--box x0,y0,x1,y1 | --point x,y) [--point x,y …] [--axis 0|1|2] --out DIR [--model ID] [--json]';
+  'usage: npm run volume:propagate -- --image VOLUME.nii.gz --slice K (--box x0,y0,x1,y1 | --point x,y) [--point x,y …] [--axis 0|1|2] --out DIR [--model ID] [--no-intensity-gate] [--json]';
 
 function numbers(text: string, count: number): number[] | null {
   const v = text.split(',').map(Number);
@@ -33,6 +34,7 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       model: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'no-intensity-gate': { type: 'boolean', default: false },
     },
   });
   const slice = Number(values.slice);
@@ -69,12 +71,14 @@ async function main(): Promise<number> {
       volume,
       { axis, slice, prompt, value: 1 },
       volumeTrackingParams(trackingParamsFor(model.info().family)),
+      values['no-intensity-gate'] ? false : DEFAULT_GATE_PARAMS,
     );
     const { nifti, slicePngs: pngs } = await writeLabelOutputs(values.out, r.labels, volume, axis);
     const summary = {
       slicesSegmented: r.slicesSegmented,
       range: r.range,
       stopped: r.stopped,
+      intensityBand: r.intensityBand ?? null,
       labels: nifti,
       slicePngs: pngs.length,
       model: model.modelId,

@@ -9,10 +9,12 @@ import { PromptPropagation } from '../inference/tracking/prompt-propagation.ts';
 import { Tracker } from '../inference/tracking/tracker.ts';
 import type { TrackingParams } from '../inference/tracking/tracking-params.ts';
 import { autoWindow, type IntensityWindow } from './intensity-window.ts';
-import { greySlice, setSliceLabels, sliceShape, type SliceAxis } from './slices.ts';
+import { greySlice, setSliceLabels, slicePixelMm, sliceShape, type SliceAxis } from './slices.ts';
 import type { Volume } from './volume.ts';
 import { voxelCount } from './volume.ts';
 import { VolumeError } from './errors.ts';
+import { IntensityGatedStrategy } from './gated-strategy.ts';
+import { DEFAULT_GATE_PARAMS, type GateParams, type IntensityBand } from './intensity-gate.ts';
 
 export interface PropagationRequest {
   readonly axis: SliceAxis;
@@ -32,6 +34,8 @@ export interface PropagationResult {
   readonly range: readonly [number, number];
   /** Why each direction stopped: the loss reason, or 'end' at the volume's edge. */
   readonly stopped: { readonly down: string; readonly up: string };
+  /** The object's intensity band (grey levels of the windowed slices); absent without the gate. */
+  readonly intensityBand?: IntensityBand;
 }
 
 /**
@@ -41,7 +45,14 @@ export interface PropagationResult {
  * (on the shared CT it raised kidney 3D Dice from 0.10–0.19 to 0.60–0.69).
  */
 export function volumeTrackingParams(base: TrackingParams): TrackingParams {
-  return { ...base, referenceWeight: 0.5, useBox: true };
+  return {
+    ...base,
+    referenceWeight: 0.5,
+    useBox: true,
+    areaRatioBad: Math.log(3),
+    areaRatioGood: Math.log(1.6),
+    noEchoGrey: -1,
+  };
 }
 
 export async function propagateThroughVolume(
@@ -49,6 +60,7 @@ export async function propagateThroughVolume(
   volume: Volume,
   request: PropagationRequest,
   params: TrackingParams,
+  gate: GateParams | false = DEFAULT_GATE_PARAMS,
 ): Promise<PropagationResult> {
   const { axis, slice, value } = request;
   const { count } = sliceShape(volume.geometry, axis);
@@ -61,8 +73,13 @@ export async function propagateThroughVolume(
   let lo = slice;
   let hi = slice;
   const stopped = { down: 'end', up: 'end' };
+  const propagation = new PromptPropagation(segmenter, params);
+  // One strategy for both directions: the intensity band learnt on the prompted slice holds for both.
+  const strategy = gate
+    ? new IntensityGatedStrategy(propagation, slicePixelMm(volume.geometry, axis), gate)
+    : propagation;
   for (const direction of [1, -1] as const) {
-    const tracker = new Tracker(new PromptPropagation(segmenter, params), params);
+    const tracker = new Tracker(strategy, params);
     tracker.setPrompts([
       { objectId: 'object', points: request.prompt.points, box: request.prompt.box },
     ]);
@@ -99,5 +116,12 @@ export async function propagateThroughVolume(
       }
     }
   }
-  return { labels, slicesSegmented: segmented, range: [lo, hi], stopped };
+  const band = strategy instanceof IntensityGatedStrategy ? strategy.intensityBand : undefined;
+  return {
+    labels,
+    slicesSegmented: segmented,
+    range: [lo, hi],
+    stopped,
+    ...(band ? { intensityBand: band } : {}),
+  };
 }

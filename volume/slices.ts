@@ -45,6 +45,13 @@ export function sliceShape(
   }
 }
 
+/** The in-plane pixel size (mm) of the slices along `axis`: the mean of its two spacings. */
+export function slicePixelMm(geometry: VolumeGeometry, axis: SliceAxis): number {
+  const [sx, sy, sz] = geometry.spacingMm;
+  const [a, b] = axis === 0 ? [sy, sz] : axis === 1 ? [sx, sz] : [sx, sy];
+  return (Math.abs(a) + Math.abs(b)) / 2;
+}
+
 function plane(geometry: VolumeGeometry, axis: SliceAxis, index: number): Plane {
   const { width, height, count } = sliceShape(geometry, axis);
   if (!Number.isInteger(index) || index < 0 || index >= count) {

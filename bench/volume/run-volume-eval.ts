@@ -8,6 +8,11 @@ import type { Segmenter } from '../../inference/engine/types.ts';
 import { summarizeMask } from '../../inference/tracking/mask-geometry.ts';
 import type { TrackingParams } from '../../inference/tracking/tracking-params.ts';
 import { VolumeError } from '../../volume/errors.ts';
+import {
+  DEFAULT_GATE_PARAMS,
+  type GateParams,
+  type IntensityBand,
+} from '../../volume/intensity-gate.ts';
 import { propagateThroughVolume, volumeTrackingParams } from '../../volume/propagate.ts';
 import { extractSliceLabels, sliceShape, type SliceAxis } from '../../volume/slices.ts';
 import { sameGrid, type Volume } from '../../volume/volume.ts';
@@ -23,6 +28,7 @@ export interface VolumeEvalResult {
   readonly promptSlice: number;
   readonly range: readonly [number, number];
   readonly stopped: { readonly down: string; readonly up: string };
+  readonly intensityBand: IntensityBand | undefined;
   readonly labels: Uint8Array;
 }
 
@@ -30,7 +36,14 @@ export async function runVolumeEval(
   segmenter: Segmenter,
   image: Volume,
   reference: Volume,
-  options: { label: number; axis: SliceAxis; boxMargin?: number; params: TrackingParams },
+  options: {
+    label: number;
+    axis: SliceAxis;
+    boxMargin?: number;
+    params: TrackingParams;
+    /** Intensity gate (default on); false to propagate the model's masks as they are. */
+    gate?: GateParams | false;
+  },
 ): Promise<VolumeEvalResult> {
   const { label, axis } = options;
   if (!sameGrid(image.geometry, reference.geometry)) {
@@ -68,6 +81,7 @@ export async function runVolumeEval(
     image,
     { axis, slice: best, prompt: { points: [], box }, value: 1 },
     volumeTrackingParams(options.params),
+    options.gate ?? DEFAULT_GATE_PARAMS,
   );
   return {
     label,
@@ -79,6 +93,7 @@ export async function runVolumeEval(
     promptSlice: best,
     range: result.range,
     stopped: result.stopped,
+    intensityBand: result.intensityBand,
     labels: result.labels,
   };
 }

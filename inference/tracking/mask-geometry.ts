@@ -157,9 +157,16 @@ export const NO_ECHO_GREY = 2;
 
 /**
  * Share of the mask's boundary pixels that border the edge of the view (the image edge or pixels
- * with no echo data) rather than tissue: about 0 for an object inside the view, rising as it leaves.
+ * with no echo data, grey ≤ `noEchoGrey`) rather than tissue: about 0 for an object inside the
+ * view, rising as it leaves. A volume slice has no view edge but the image's (`noEchoGrey` -1: air
+ * is black there and is not the edge of anything).
  */
-export function viewBorderShare(mask: BinaryMask, box: PixelBox, grey: Uint8Array): number {
+export function viewBorderShare(
+  mask: BinaryMask,
+  box: PixelBox,
+  grey: Uint8Array,
+  noEchoGrey = NO_ECHO_GREY,
+): number {
   const { width, height, data } = mask;
   let boundary = 0;
   let onBorder = 0;
@@ -168,7 +175,7 @@ export function viewBorderShare(mask: BinaryMask, box: PixelBox, grey: Uint8Arra
     if (x < 0 || y < 0 || x >= width || y >= height) return 1;
     const i = y * width + x;
     if (data[i] === 1) return -1;
-    return grey[i]! <= NO_ECHO_GREY ? 1 : 0;
+    return grey[i]! <= noEchoGrey ? 1 : 0;
   };
   for (let y = box.y0; y < box.y1; y++) {
     for (let x = box.x0; x < box.x1; x++) {

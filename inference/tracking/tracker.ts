@@ -185,7 +185,7 @@ export class Tracker {
             centroid,
             interior,
             appearance: measureAppearance(grey, observation.mask, box),
-            borderShare: viewBorderShare(observation.mask, box, grey),
+            borderShare: viewBorderShare(observation.mask, box, grey, this.params.noEchoGrey),
           }
         : undefined;
     const assessment = assessObservation(

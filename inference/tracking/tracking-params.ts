@@ -1,3 +1,5 @@
+import { NO_ECHO_GREY } from './mask-geometry.ts';
+
 /**
  * Every knob of prompt-propagation tracking and loss detection, with the values it ships with.
  * Lengths are pixels of the original frame; ratios are dimensionless. See docs/tracking.md.
@@ -24,6 +26,11 @@ export interface TrackingParams {
   readonly contrastTolerance: number;
   /** A mask with at least this share of its boundary on the view's edge is leaving the view. */
   readonly borderShareLeaving: number;
+  /**
+   * Grey levels at or below this are outside the view (no echo data: beside a sector, black
+   * margins); -1 where only the image's own edge bounds the view (volume slices).
+   */
+  readonly noEchoGrey: number;
   /** Leaving: visible area over the reference at which the cue is bad (lost) / fully good. */
   readonly visibleBad: number;
   readonly visibleGood: number;
@@ -72,6 +79,7 @@ export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
   overlapGood: 0.5,
   contrastTolerance: 0.3,
   borderShareLeaving: 0.08,
+  noEchoGrey: NO_ECHO_GREY,
   visibleBad: 0.62,
   visibleGood: 0.8,
   reenterVisibleBad: 0.45,
