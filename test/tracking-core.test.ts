@@ -17,6 +17,8 @@ import {
   type ObservationFeatures,
 } from '../inference/tracking/track-quality.ts';
 import { searchByAppearance } from '../inference/tracking/reacquire-search.ts';
+import { withoutSmallerOverlaps } from '../inference/tracking/exclusive-masks.ts';
+import { neighbourNegatives, planPrompt } from '../inference/tracking/prompt-propagation.ts';
 import {
   DEFAULT_TRACKING_PARAMS as P,
   searchReachRadii,
@@ -399,5 +401,114 @@ describe('tracker hypotheses', () => {
     frame = 2;
     await tracker.step(embedding, grey);
     expect(asked).toBe(1);
+  });
+});
+
+describe('exclusive masks', () => {
+  const W = 96;
+  const boxOf = (m: { width: number; height: number; data: Uint8Array }) => summarizeMask(m).box!;
+  const shownOf = (m: { width: number; height: number; data: Uint8Array }) => ({
+    mask: m,
+    area: summarizeMask(m).area,
+    box: boxOf(m),
+  });
+
+  it('gives a pixel two masks claim to the smaller one, and leaves masks that do not overlap alone', () => {
+    const organ = shownOf(disc(W, W, 48, 48, 30));
+    const vessel = shownOf(disc(W, W, 40, 44, 8));
+    const apart = shownOf(disc(W, W, 88, 88, 5));
+    const cut = withoutSmallerOverlaps(organ, [vessel, apart]);
+    expect(cut.area).toBe(organ.area - vessel.area);
+    for (let i = 0; i < W * W; i++)
+      expect(cut.mask.data[i]).toBe(organ.mask.data[i]! & (1 - vessel.mask.data[i]!));
+    // The smaller one keeps its pixels; an untouched mask comes back as it was.
+    const kept = withoutSmallerOverlaps(vessel, [organ, apart]);
+    expect(kept.mask).toBe(vessel.mask);
+    expect(kept.area).toBe(vessel.area);
+    // Equal areas: neither gives way.
+    const twin = shownOf(disc(W, W, 42, 44, 8));
+    expect(withoutSmallerOverlaps(vessel, [twin]).mask).toBe(vessel.mask);
+  });
+
+  it("the tracker's reports are exclusive; its objects' own state keeps the model's masks", async () => {
+    const grey = new Uint8Array(W * W).fill(100);
+    const lowRes = { width: 8, height: 8, logits: new Float32Array(64) };
+    const masks: Record<string, ReturnType<typeof disc>> = {
+      organ: disc(W, W, 48, 48, 30),
+      vessel: disc(W, W, 40, 44, 8),
+    };
+    const strategy: TrackingStrategy = {
+      name: 'scripted',
+      observe: (_e, _g, track) =>
+        Promise.resolve({
+          mask: masks[track.objectId]!,
+          logits: lowRes,
+          score: 0.6,
+          result: {} as DecodeResult,
+        }),
+    };
+    const embedding = { imageWidth: W, imageHeight: W } as Embedding;
+    for (const exclusiveMasks of [true, false]) {
+      const tracker = new Tracker(strategy, { ...P, exclusiveMasks });
+      tracker.setPrompts([
+        { objectId: 'organ', points: [{ x: 60, y: 60, label: 'positive' }] },
+        { objectId: 'vessel', points: [{ x: 40, y: 44, label: 'positive' }] },
+      ]);
+      const reports = await tracker.step(embedding, grey);
+      const organ = reports.find((r) => r.objectId === 'organ')!;
+      const vessel = reports.find((r) => r.objectId === 'vessel')!;
+      const organArea = summarizeMask(masks.organ!).area;
+      const vesselArea = summarizeMask(masks.vessel!).area;
+      expect(vessel.area).toBe(vesselArea);
+      expect(organ.area).toBe(exclusiveMasks ? organArea - vesselArea : organArea);
+      expect(organ.mask!.data[44 * W + 40]).toBe(exclusiveMasks ? 0 : 1);
+      expect(tracker.state('organ')!.last!.area).toBe(organArea);
+    }
+  });
+});
+
+describe('negative points on neighbours', () => {
+  const W = 96;
+  const neighbour = (cx: number, cy: number, r: number) => {
+    const mask = disc(W, W, cx, cy, r);
+    return { mask, box: summarizeMask(mask).box!, interior: { x: cx, y: cy } };
+  };
+
+  it('marks the centres of neighbours inside the grown box, not nested ones nor far ones', () => {
+    const own = disc(W, W, 30, 30, 10);
+    const box = { x0: 14, y0: 14, x1: 46, y1: 46 };
+    const touching = neighbour(42, 30, 6);
+    const nested = neighbour(30, 32, 3);
+    const far = neighbour(80, 80, 6);
+    expect(neighbourNegatives({ mask: own }, box, [touching, nested, far])).toEqual([
+      { x: 42, y: 30, label: 'negative' },
+    ]);
+  });
+
+  it('the tracked prompt carries them when the switch is on (the default), and none without it', () => {
+    const grey = new Uint8Array(W * W).fill(100);
+    const own = disc(W, W, 30, 30, 10);
+    const track = {
+      ...seededTrack('a', { points: [] }),
+      seed: undefined,
+      state: 'tracking' as const,
+      last: {
+        mask: own,
+        logits: { width: 8, height: 8, logits: new Float32Array(64) },
+        area: summarizeMask(own).area,
+        box: summarizeMask(own).box!,
+        centroid: { x: 30, y: 30 },
+        interior: { x: 30.5, y: 30.5 },
+        appearance: undefined,
+        borderShare: 0,
+      },
+    };
+    const others = [neighbour(44, 30, 6)];
+    const withNegatives = planPrompt(track, W, W, P, grey, others)!;
+    expect(withNegatives.points.filter((p) => p.label === 'negative')).toEqual([
+      { x: 44, y: 30, label: 'negative' },
+    ]);
+    const without = planPrompt(track, W, W, { ...P, neighbourNegatives: false }, grey, others)!;
+    expect(without.points.every((p) => p.label === 'positive')).toBe(true);
   });
 });

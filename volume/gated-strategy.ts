@@ -8,7 +8,11 @@ import type { BinaryMask } from '../inference/engine/mask.ts';
 import type { Embedding } from '../inference/engine/types.ts';
 import { distanceTransform } from '../inference/engine/distance-transform.ts';
 import type { ObjectTrack } from '../inference/tracking/object-track.ts';
-import type { Observation, TrackingStrategy } from '../inference/tracking/tracking-strategy.ts';
+import type {
+  Neighbour,
+  Observation,
+  TrackingStrategy,
+} from '../inference/tracking/tracking-strategy.ts';
 import {
   DEFAULT_GATE_PARAMS,
   gateMask,
@@ -53,7 +57,7 @@ export class IntensityGatedStrategy implements TrackingStrategy {
     embedding: Embedding,
     grey: Uint8Array,
     track: ObjectTrack,
-    others?: readonly BinaryMask[],
+    others?: readonly Neighbour[],
   ): Promise<Observation | null> {
     const o = await this.inner.observe(embedding, grey, track, others);
     return o && this.gate(o, grey, track);
@@ -63,7 +67,7 @@ export class IntensityGatedStrategy implements TrackingStrategy {
     embedding: Embedding,
     grey: Uint8Array,
     track: ObjectTrack,
-    others?: readonly BinaryMask[],
+    others?: readonly Neighbour[],
   ): Promise<Observation[]> {
     if (!this.inner.alternatives) return [];
     const all = await this.inner.alternatives(embedding, grey, track, others);

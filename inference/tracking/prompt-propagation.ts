@@ -11,7 +11,7 @@ import type { Embedding, Segmenter } from '../engine/types.ts';
 import { expandBox, type PixelBox } from './mask-geometry.ts';
 import { searchByAppearance } from './reacquire-search.ts';
 import { referenceRadius, type ObjectTrack } from './object-track.ts';
-import type { Observation, TrackingStrategy } from './tracking-strategy.ts';
+import type { Neighbour, Observation, TrackingStrategy } from './tracking-strategy.ts';
 import { searchReachRadii, type TrackingParams } from './tracking-params.ts';
 
 const clampPoint = (p: PromptPoint, width: number, height: number): PromptPoint => ({
@@ -29,7 +29,7 @@ export function planPrompt(
   height: number,
   params: TrackingParams,
   grey?: Uint8Array,
-  others: readonly BinaryMask[] = [],
+  others: readonly Neighbour[] = [],
 ): Prompt | null {
   if (track.seed) return track.seed;
   const last = track.last;
@@ -46,6 +46,7 @@ export function planPrompt(
       clampPoint({ ...last.interior, label: 'positive' }, width, height),
       ...attached,
       ...track.pending,
+      ...(params.neighbourNegatives ? neighbourNegatives(last, box, others) : []),
     ];
     return {
       points,
@@ -68,7 +69,7 @@ export function planPrompt(
           contrastTolerance: params.contrastTolerance,
           occupied: (x, y) => {
             const i = Math.floor(y) * width + Math.floor(x);
-            return others.some((m) => m.data[i] === 1);
+            return others.some((o) => o.mask.data[i] === 1);
           },
         })
       : undefined;
@@ -83,6 +84,29 @@ export function planPrompt(
     ...(params.useBox ? { box: asPromptBox(box) } : {}),
     ...(params.useMaskPrior && stayed ? { previousMask: seen.logits } : {}),
   };
+}
+
+/**
+ * Negative points at the centres of the neighbours that lie within the object's grown box: the
+ * contour must not reach into a touching structure (what a sonographer does by hand to separate
+ * two). A neighbour whose centre lies inside the object's own mask is nested in it (a vessel in an
+ * organ) and gets none: the contour goes around it. Always on, negatives cut an organ's contour
+ * where a vessel runs along its edge, so they are a hypothesis the tracker judges (`alternatives`).
+ */
+export function neighbourNegatives(
+  last: { readonly mask: BinaryMask },
+  box: PixelBox,
+  others: readonly Neighbour[],
+): PromptPoint[] {
+  const { width, data } = last.mask;
+  return others
+    .filter((o) => {
+      const { x, y } = o.interior;
+      const inBox = x >= box.x0 && x < box.x1 && y >= box.y0 && y < box.y1;
+      const nested = data[Math.floor(y) * width + Math.floor(x)] === 1;
+      return inBox && !nested;
+    })
+    .map((o) => ({ x: o.interior.x, y: o.interior.y, label: 'negative' as const }));
 }
 
 /**
@@ -119,7 +143,7 @@ export class PromptPropagation implements TrackingStrategy {
     embedding: Embedding,
     grey: Uint8Array,
     track: ObjectTrack,
-    others: readonly BinaryMask[] = [],
+    others: readonly Neighbour[] = [],
   ): Promise<Observation | null> {
     const { imageWidth: width, imageHeight: height } = embedding;
     const hypothesis = track.seed ? 0 : track.hypothesis;
@@ -142,28 +166,45 @@ export class PromptPropagation implements TrackingStrategy {
   }
 
   /**
-   * Hypothesis 1 is the same prompt with the grown box toggled: a box bounds the built-in model's
-   * rays (against a leak into a neighbour); for SAM-family models the box-less prompt is the other
-   * reading. Offered for a tracked or lost object whose first observation was not judged good; the
-   * one that stood is tried first next frame.
+   * The other hypotheses, offered for a tracked or lost object whose first observation was not
+   * judged good (the one that stands is tried first next frame). A hypothesis is two switches:
+   * bit 0 toggles the grown box — a box bounds the built-in model's rays (against a leak into a
+   * neighbour); for SAM-family models the box-less prompt is the other reading — and bit 1 toggles
+   * negative points on the neighbours within the box (`neighbourNegatives`), offered only when
+   * there is such a neighbour: a structure touching another is told where the other one is.
    */
   async alternatives(
     embedding: Embedding,
     grey: Uint8Array,
     track: ObjectTrack,
-    others: readonly BinaryMask[] = [],
+    others: readonly Neighbour[] = [],
   ): Promise<Observation[]> {
     if (track.seed || (!track.last && !track.lastGood)) return [];
     const { imageWidth: width, imageHeight: height } = embedding;
-    const hypothesis = 1 - track.hypothesis;
-    const prompt = planPrompt(track, width, height, this.variant(hypothesis), grey, others);
-    if (!prompt) return [];
-    const r = await this.segmenter.decode(embedding, prompt);
-    return [{ mask: r.mask, logits: r.lowResLogits, score: r.score, result: r, hypothesis }];
+    const current = track.hypothesis;
+    const candidates = [current ^ 1];
+    const last = track.last;
+    if (last) {
+      const box = expandBox(last.box, this.params.boxMargin, this.params.boxPadPx, width, height);
+      if (neighbourNegatives(last, box, others).length > 0) candidates.push(current ^ 2);
+    }
+    const out: Observation[] = [];
+    for (const hypothesis of candidates) {
+      const prompt = planPrompt(track, width, height, this.variant(hypothesis), grey, others);
+      if (!prompt) continue;
+      const r = await this.segmenter.decode(embedding, prompt);
+      out.push({ mask: r.mask, logits: r.lowResLogits, score: r.score, result: r, hypothesis });
+    }
+    return out;
   }
 
   private variant(hypothesis: number): TrackingParams {
-    return hypothesis === 1 ? { ...this.params, useBox: !this.params.useBox } : this.params;
+    const p = this.params;
+    return {
+      ...p,
+      useBox: hypothesis & 1 ? !p.useBox : p.useBox,
+      neighbourNegatives: hypothesis & 2 ? !p.neighbourNegatives : p.neighbourNegatives,
+    };
   }
 
   private plausible(mask: BinaryMask, score: number, frameArea: number): boolean {

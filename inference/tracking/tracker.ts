@@ -8,6 +8,7 @@ import type { BinaryMask } from '../engine/mask.ts';
 import type { Prompt } from '../engine/prompts.ts';
 import type { DecodeResult, Embedding } from '../engine/types.ts';
 import { measureAppearance } from './appearance.ts';
+import { withoutSmallerOverlaps } from './exclusive-masks.ts';
 import {
   interiorPoint,
   maskIou,
@@ -33,7 +34,7 @@ import {
   searchReachRadii,
   type TrackingParams,
 } from './tracking-params.ts';
-import type { Observation, TrackingStrategy } from './tracking-strategy.ts';
+import type { Neighbour, Observation, TrackingStrategy } from './tracking-strategy.ts';
 
 export interface TrackReport {
   readonly objectId: string;
@@ -162,7 +163,20 @@ export class Tracker {
         ...(error === undefined ? {} : { error }),
       });
     }
-    return reports;
+    return this.params.exclusiveMasks ? this.exclusive(reports) : reports;
+  }
+
+  /** Reports whose masks give up the pixels a smaller object shows (exclusive-masks.ts). */
+  private exclusive(reports: TrackReport[]): TrackReport[] {
+    const shown = new Map<string, Sighting>();
+    for (const [id, t] of this.tracks) if (t.last) shown.set(id, t.last);
+    return reports.map((r) => {
+      const own = shown.get(r.objectId);
+      if (!r.mask || !own) return r;
+      const others = [...shown].filter(([id]) => id !== r.objectId).map(([, s]) => s);
+      const { mask, area } = withoutSmallerOverlaps(own, others);
+      return mask === own.mask ? r : { ...r, mask, area };
+    });
   }
 
   /** Measures an observation and judges it against the object's history. */
@@ -210,11 +224,11 @@ export class Tracker {
     return { sighting, assessment };
   }
 
-  /** The masks the other objects show now (a lost object is not looked for under them). */
-  private shownExcept(objectId: string): BinaryMask[] {
-    const masks: BinaryMask[] = [];
-    for (const [id, t] of this.tracks) if (id !== objectId && t.last) masks.push(t.last.mask);
-    return masks;
+  /** The other objects as they are shown now (a lost object is not looked for under them). */
+  private shownExcept(objectId: string): Neighbour[] {
+    const shown: Neighbour[] = [];
+    for (const [id, t] of this.tracks) if (id !== objectId && t.last) shown.push(t.last);
+    return shown;
   }
 
   private overlapWithLast(track: ObjectTrack, s: Sighting | undefined): number | undefined {

@@ -64,6 +64,16 @@ export interface TrackingParams {
   readonly confirmFrames: number;
   /** Corrective points kept attached to a tracked object (newest first). */
   readonly maxCorrections: number;
+  /**
+   * Shown masks do not overlap: a pixel two objects claim goes to the smaller one (a vessel inside
+   * an organ is a hole in it). The objects' own tracking state keeps the model's masks.
+   */
+  readonly exclusiveMasks: boolean;
+  /**
+   * Negative points at the centres of the other objects within the object's grown box (not those
+   * nested in it); the prompt without them is the alternative hypothesis.
+   */
+  readonly neighbourNegatives: boolean;
 }
 
 export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
@@ -96,6 +106,8 @@ export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
   edgeSearchRadii: 3,
   confirmFrames: 2,
   maxCorrections: 4,
+  exclusiveMasks: true,
+  neighbourNegatives: true,
 };
 
 /**

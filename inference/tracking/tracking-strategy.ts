@@ -7,7 +7,10 @@
 import type { BinaryMask } from '../engine/mask.ts';
 import type { PreviousMask } from '../engine/prompts.ts';
 import type { DecodeResult, Embedding } from '../engine/types.ts';
-import type { ObjectTrack } from './object-track.ts';
+import type { ObjectTrack, Sighting } from './object-track.ts';
+
+/** Another object as it was last shown: its mask, box and most interior point. */
+export type Neighbour = Pick<Sighting, 'mask' | 'box' | 'interior'>;
 
 export interface Observation {
   readonly mask: BinaryMask;
@@ -30,14 +33,14 @@ export interface TrackingStrategy {
   /**
    * The object's mask on this frame's embedding, given its state (which says whether it is being
    * seeded, corrected, tracked or searched for); `grey` is the frame's grey image at the
-   * embedding's size; `others` are the masks the other objects showed last (a lost object is not
+   * embedding's size; `others` are the other objects as they were shown last (a lost object is not
    * looked for where another one is). Null when there is nothing to go on.
    */
   observe(
     embedding: Embedding,
     grey: Uint8Array,
     track: ObjectTrack,
-    others?: readonly BinaryMask[],
+    others?: readonly Neighbour[],
   ): Promise<Observation | null>;
   /**
    * Other hypotheses for the same object on the same frame, asked for only when the first
@@ -47,6 +50,6 @@ export interface TrackingStrategy {
     embedding: Embedding,
     grey: Uint8Array,
     track: ObjectTrack,
-    others?: readonly BinaryMask[],
+    others?: readonly Neighbour[],
   ): Promise<Observation[]>;
 }
