@@ -413,7 +413,7 @@ describe('exclusive masks', () => {
     box: boxOf(m),
   });
 
-  it('gives a pixel two masks claim to the smaller one, and leaves masks that do not overlap alone', () => {
+  it('gives a pixel two masks claim to the one at most half the size of the other, and leaves masks that do not overlap alone', () => {
     const organ = shownOf(disc(W, W, 48, 48, 30));
     const vessel = shownOf(disc(W, W, 40, 44, 8));
     const apart = shownOf(disc(W, W, 88, 88, 5));
@@ -425,9 +425,11 @@ describe('exclusive masks', () => {
     const kept = withoutSmallerOverlaps(vessel, [organ, apart]);
     expect(kept.mask).toBe(vessel.mask);
     expect(kept.area).toBe(vessel.area);
-    // Equal areas: neither gives way.
+    // Similar areas (one object leaked over the other's structure): neither gives way.
     const twin = shownOf(disc(W, W, 42, 44, 8));
     expect(withoutSmallerOverlaps(vessel, [twin]).mask).toBe(vessel.mask);
+    const leak = shownOf(disc(W, W, 48, 48, 24)); // 64 % of the organ's area
+    expect(withoutSmallerOverlaps(organ, [leak]).mask).toBe(organ.mask);
   });
 
   it("the tracker's reports are exclusive; its objects' own state keeps the model's masks", async () => {
