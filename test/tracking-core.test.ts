@@ -18,7 +18,6 @@ import {
 } from '../inference/tracking/track-quality.ts';
 import { searchByAppearance } from '../inference/tracking/reacquire-search.ts';
 import { withoutSmallerOverlaps } from '../inference/tracking/exclusive-masks.ts';
-import { neighbourNegatives, planPrompt } from '../inference/tracking/prompt-propagation.ts';
 import {
   DEFAULT_TRACKING_PARAMS as P,
   searchReachRadii,
@@ -466,51 +465,5 @@ describe('exclusive masks', () => {
       expect(organ.mask!.data[44 * W + 40]).toBe(exclusiveMasks ? 0 : 1);
       expect(tracker.state('organ')!.last!.area).toBe(organArea);
     }
-  });
-});
-
-describe('negative points on neighbours', () => {
-  const W = 96;
-  const neighbour = (cx: number, cy: number, r: number) => {
-    const mask = disc(W, W, cx, cy, r);
-    return { mask, box: summarizeMask(mask).box!, interior: { x: cx, y: cy } };
-  };
-
-  it('marks the centres of neighbours inside the grown box, not nested ones nor far ones', () => {
-    const own = disc(W, W, 30, 30, 10);
-    const box = { x0: 14, y0: 14, x1: 46, y1: 46 };
-    const touching = neighbour(42, 30, 6);
-    const nested = neighbour(30, 32, 3);
-    const far = neighbour(80, 80, 6);
-    expect(neighbourNegatives({ mask: own }, box, [touching, nested, far])).toEqual([
-      { x: 42, y: 30, label: 'negative' },
-    ]);
-  });
-
-  it('the tracked prompt carries them when the switch is on (the default), and none without it', () => {
-    const grey = new Uint8Array(W * W).fill(100);
-    const own = disc(W, W, 30, 30, 10);
-    const track = {
-      ...seededTrack('a', { points: [] }),
-      seed: undefined,
-      state: 'tracking' as const,
-      last: {
-        mask: own,
-        logits: { width: 8, height: 8, logits: new Float32Array(64) },
-        area: summarizeMask(own).area,
-        box: summarizeMask(own).box!,
-        centroid: { x: 30, y: 30 },
-        interior: { x: 30.5, y: 30.5 },
-        appearance: undefined,
-        borderShare: 0,
-      },
-    };
-    const others = [neighbour(44, 30, 6)];
-    const withNegatives = planPrompt(track, W, W, P, grey, others)!;
-    expect(withNegatives.points.filter((p) => p.label === 'negative')).toEqual([
-      { x: 44, y: 30, label: 'negative' },
-    ]);
-    const without = planPrompt(track, W, W, { ...P, neighbourNegatives: false }, grey, others)!;
-    expect(without.points.every((p) => p.label === 'positive')).toBe(true);
   });
 });

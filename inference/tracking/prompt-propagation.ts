@@ -46,7 +46,6 @@ export function planPrompt(
       clampPoint({ ...last.interior, label: 'positive' }, width, height),
       ...attached,
       ...track.pending,
-      ...(params.neighbourNegatives ? neighbourNegatives(last, box, others) : []),
     ];
     return {
       points,
@@ -84,29 +83,6 @@ export function planPrompt(
     ...(params.useBox ? { box: asPromptBox(box) } : {}),
     ...(params.useMaskPrior && stayed ? { previousMask: seen.logits } : {}),
   };
-}
-
-/**
- * Negative points at the centres of the neighbours that lie within the object's grown box: the
- * contour must not reach into a touching structure (what a sonographer does by hand to separate
- * two). A neighbour whose centre lies inside the object's own mask is nested in it (a vessel in an
- * organ) and gets none: the contour goes around it. Always on, negatives cut an organ's contour
- * where a vessel runs along its edge, so they are a hypothesis the tracker judges (`alternatives`).
- */
-export function neighbourNegatives(
-  last: { readonly mask: BinaryMask },
-  box: PixelBox,
-  others: readonly Neighbour[],
-): PromptPoint[] {
-  const { width, data } = last.mask;
-  return others
-    .filter((o) => {
-      const { x, y } = o.interior;
-      const inBox = x >= box.x0 && x < box.x1 && y >= box.y0 && y < box.y1;
-      const nested = data[Math.floor(y) * width + Math.floor(x)] === 1;
-      return inBox && !nested;
-    })
-    .map((o) => ({ x: o.interior.x, y: o.interior.y, label: 'negative' as const }));
 }
 
 /**
@@ -166,12 +142,10 @@ export class PromptPropagation implements TrackingStrategy {
   }
 
   /**
-   * The other hypotheses, offered for a tracked or lost object whose first observation was not
-   * judged good (the one that stands is tried first next frame). A hypothesis is two switches:
-   * bit 0 toggles the grown box — a box bounds the built-in model's rays (against a leak into a
-   * neighbour); for SAM-family models the box-less prompt is the other reading — and bit 1 toggles
-   * negative points on the neighbours within the box (`neighbourNegatives`), offered only when
-   * there is such a neighbour: a structure touching another is told where the other one is.
+   * Hypothesis 1 is the same prompt with the grown box toggled: a box bounds the built-in model's
+   * rays (against a leak into a neighbour); for SAM-family models the box-less prompt is the other
+   * reading. Offered for a tracked or lost object whose first observation was not judged good; the
+   * one that stood is tried first next frame.
    */
   async alternatives(
     embedding: Embedding,
@@ -181,30 +155,15 @@ export class PromptPropagation implements TrackingStrategy {
   ): Promise<Observation[]> {
     if (track.seed || (!track.last && !track.lastGood)) return [];
     const { imageWidth: width, imageHeight: height } = embedding;
-    const current = track.hypothesis;
-    const candidates = [current ^ 1];
-    const last = track.last;
-    if (last) {
-      const box = expandBox(last.box, this.params.boxMargin, this.params.boxPadPx, width, height);
-      if (neighbourNegatives(last, box, others).length > 0) candidates.push(current ^ 2);
-    }
-    const out: Observation[] = [];
-    for (const hypothesis of candidates) {
-      const prompt = planPrompt(track, width, height, this.variant(hypothesis), grey, others);
-      if (!prompt) continue;
-      const r = await this.segmenter.decode(embedding, prompt);
-      out.push({ mask: r.mask, logits: r.lowResLogits, score: r.score, result: r, hypothesis });
-    }
-    return out;
+    const hypothesis = 1 - track.hypothesis;
+    const prompt = planPrompt(track, width, height, this.variant(hypothesis), grey, others);
+    if (!prompt) return [];
+    const r = await this.segmenter.decode(embedding, prompt);
+    return [{ mask: r.mask, logits: r.lowResLogits, score: r.score, result: r, hypothesis }];
   }
 
   private variant(hypothesis: number): TrackingParams {
-    const p = this.params;
-    return {
-      ...p,
-      useBox: hypothesis & 1 ? !p.useBox : p.useBox,
-      neighbourNegatives: hypothesis & 2 ? !p.neighbourNegatives : p.neighbourNegatives,
-    };
+    return hypothesis === 1 ? { ...this.params, useBox: !this.params.useBox } : this.params;
   }
 
   private plausible(mask: BinaryMask, score: number, frameArea: number): boolean {

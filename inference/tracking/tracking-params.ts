@@ -69,11 +69,6 @@ export interface TrackingParams {
    * an organ is a hole in it). The objects' own tracking state keeps the model's masks.
    */
   readonly exclusiveMasks: boolean;
-  /**
-   * Negative points at the centres of the other objects within the object's grown box (not those
-   * nested in it); the prompt without them is the alternative hypothesis.
-   */
-  readonly neighbourNegatives: boolean;
 }
 
 export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
@@ -107,7 +102,6 @@ export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
   confirmFrames: 2,
   maxCorrections: 4,
   exclusiveMasks: true,
-  neighbourNegatives: true,
 };
 
 /**
