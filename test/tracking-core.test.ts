@@ -400,6 +400,11 @@ describe('tracker hypotheses', () => {
     frame = 2;
     await tracker.step(embedding, grey);
     expect(asked).toBe(1);
+    // Past the caller's budget, a doubtful observation gets no other hypothesis.
+    frame = 1;
+    const [r3] = await tracker.step(embedding, grey, undefined, () => true);
+    expect(asked).toBe(1);
+    expect(r3!.state).not.toBe('tracking'); // the leak was judged, and nothing better was tried
   });
 });
 

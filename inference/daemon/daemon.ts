@@ -280,7 +280,9 @@ export class InferenceDaemon {
     const t0 = now();
     let reports: TrackReport[] = [];
     try {
-      reports = await tracker.step(embedding, latest.grey, chosen);
+      // Past the tick, objects get one decode each (no second hypothesis): all are still seen.
+      const overBudget = () => Number(now() - encodeStartNs) / 1e6 > tick;
+      reports = await tracker.step(embedding, latest.grey, chosen, overBudget);
     } catch (e) {
       this.log(`tracking failed: ${isEngineError(e) ? e.message : String(e)}`);
     }

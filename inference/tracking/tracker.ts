@@ -93,12 +93,15 @@ export class Tracker {
 
   /**
    * Observes the objects `only` (default: all) on this frame. `grey` is the frame's grey image at
-   * the embedding's size (for appearance). Objects not observed keep their state.
+   * the embedding's size (for appearance). Objects not observed keep their state. Once `overBudget`
+   * says the caller's time is up, the remaining objects get their first observation only (no other
+   * hypotheses): every object is still seen, and the cycle ends sooner.
    */
   async step(
     embedding: Embedding,
     grey: Uint8Array,
     only?: readonly string[],
+    overBudget?: () => boolean,
   ): Promise<TrackReport[]> {
     const ids = only ?? [...this.tracks.keys()];
     const reports: TrackReport[] = [];
@@ -120,7 +123,8 @@ export class Tracker {
         observation &&
         judged &&
         judged.assessment.verdict !== 'good' &&
-        this.strategy.alternatives
+        this.strategy.alternatives &&
+        !overBudget?.()
       ) {
         // A second hypothesis (e.g. the same prompt with a bounding box against a leak); the
         // better-judged one stands.
