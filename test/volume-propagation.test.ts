@@ -99,23 +99,27 @@ describe('npm run volume:propagate', () => {
       const grey = Uint8Array.from(image.data, (v) => Math.max(0, Math.min(255, Math.round(v))));
       await writeNiftiLabels(join(dir, 'image.nii.gz'), grey, image);
       const out = join(dir, 'out');
-      const { stdout } = await run(
-        'npx',
-        [
-          'tsx',
-          'volume/propagate-cli.ts',
-          '--image',
-          join(dir, 'image.nii.gz'),
-          '--slice',
-          '11',
-          '--box',
-          '24,18,76,58',
-          '--out',
-          out,
-          '--json',
-        ],
-        { cwd: REPO_ROOT, env: { ...process.env, POCUS_EXECUTION_PROVIDERS: 'cpu' } },
-      );
+      // One box on slice 11, written to `to`, with the extra flags.
+      const propagate = (to: string, ...flags: string[]) =>
+        run(
+          'npx',
+          [
+            'tsx',
+            'volume/propagate-cli.ts',
+            '--image',
+            join(dir, 'image.nii.gz'),
+            '--slice',
+            '11',
+            '--box',
+            '24,18,76,58',
+            '--out',
+            to,
+            '--json',
+            ...flags,
+          ],
+          { cwd: REPO_ROOT, env: { ...process.env, POCUS_EXECUTION_PROVIDERS: 'cpu' } },
+        );
+      const { stdout } = await propagate(out);
       const summary = JSON.parse(stdout.trim()) as {
         slicesSegmented: number;
         slicePngs: number;
@@ -140,24 +144,7 @@ describe('npm run volume:propagate', () => {
         b += t;
       });
       expect((2 * inter) / (a + b)).toBeGreaterThan(0.8);
-      const ungated = await run(
-        'npx',
-        [
-          'tsx',
-          'volume/propagate-cli.ts',
-          '--image',
-          join(dir, 'image.nii.gz'),
-          '--slice',
-          '11',
-          '--box',
-          '24,18,76,58',
-          '--out',
-          join(dir, 'ungated'),
-          '--no-intensity-gate',
-          '--json',
-        ],
-        { cwd: REPO_ROOT, env: { ...process.env, POCUS_EXECUTION_PROVIDERS: 'cpu' } },
-      );
+      const ungated = await propagate(join(dir, 'ungated'), '--no-intensity-gate');
       expect(JSON.parse(ungated.stdout.trim())).toMatchObject({ intensityBand: null });
       const usage = await run('npx', ['tsx', 'volume/propagate-cli.ts', '--image', 'x.nii'], {
         cwd: REPO_ROOT,

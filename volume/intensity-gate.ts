@@ -7,7 +7,7 @@
  * organ belong to it in organ labels). MRI volumes are not calibrated, but within one volume the
  * same holds approximately, so the gate is learnt per object from its own prompted slice.
  */
-import { labelComponents } from '../inference/engine/postprocess.ts';
+import { labelComponents, touchingBorder } from '../inference/engine/postprocess.ts';
 
 /** The object's intensity on 8-bit grey slices: an inclusive band of local-mean grey values. */
 export interface IntensityBand {
@@ -218,15 +218,7 @@ export function fillMaskHoles(mask: Uint8Array, width: number, height: number): 
   const inverse = new Uint8Array(mask.length);
   for (let i = 0; i < mask.length; i++) inverse[i] = mask[i] ? 0 : 1;
   const { labels: label, count: n } = labelComponents(inverse, width, height);
-  const outside = new Uint8Array(n + 1);
-  for (let x = 0; x < width; x++) {
-    outside[label[x]!] = 1;
-    outside[label[(height - 1) * width + x]!] = 1;
-  }
-  for (let y = 0; y < height; y++) {
-    outside[label[y * width]!] = 1;
-    outside[label[y * width + width - 1]!] = 1;
-  }
+  const outside = touchingBorder(label, n, width, height);
   const out = new Uint8Array(mask.length);
   for (let i = 0; i < mask.length; i++) out[i] = mask[i] || !outside[label[i]!] ? 1 : 0;
   return out;

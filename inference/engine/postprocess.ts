@@ -71,6 +71,25 @@ export function keepPromptedComponents(
   }
 }
 
+/** Which components (by label, 1-based; index 0 is set too) have a pixel on the grid's border. */
+export function touchingBorder(
+  labels: Int32Array,
+  count: number,
+  w: number,
+  h: number,
+): Uint8Array {
+  const touches = new Uint8Array(count + 1);
+  for (let x = 0; x < w; x++) {
+    touches[labels[x]!] = 1;
+    touches[labels[(h - 1) * w + x]!] = 1;
+  }
+  for (let y = 0; y < h; y++) {
+    touches[labels[y * w]!] = 1;
+    touches[labels[y * w + w - 1]!] = 1;
+  }
+  return touches;
+}
+
 /** Fills background components that do not touch the grid border; filled logits become threshold + margin. */
 export function fillHoles(
   logits: Float32Array,
@@ -83,15 +102,7 @@ export function fillHoles(
   for (let i = 0; i < bg.length; i++) bg[i] = logits[i]! > threshold ? 0 : 1;
   const { labels, count } = labelComponents(bg, w, h);
   if (count <= 1) return;
-  const touches = new Uint8Array(count + 1);
-  for (let x = 0; x < w; x++) {
-    touches[labels[x]!] = 1;
-    touches[labels[(h - 1) * w + x]!] = 1;
-  }
-  for (let y = 0; y < h; y++) {
-    touches[labels[y * w]!] = 1;
-    touches[labels[y * w + w - 1]!] = 1;
-  }
+  const touches = touchingBorder(labels, count, w, h);
   for (let i = 0; i < logits.length; i++) {
     const l = labels[i]!;
     if (l > 0 && !touches[l]) logits[i] = Math.max(logits[i]!, threshold + margin);
