@@ -31,7 +31,7 @@ export function buildFrameHeader(
   frame: CapturedFrame,
   source: SourceDescription,
 ): FrameHeader {
-  const { spacingMm, originMm, direction } = source.geometry;
+  const { spacingMm, originMm, direction, sliceSpacingMm } = source.geometry;
   return {
     v: PROTOCOL_VERSION,
     kind: 'frame',
@@ -46,6 +46,7 @@ export function buildFrameHeader(
     ...(spacingMm && { spacingMm: [spacingMm[0], spacingMm[1]] }),
     ...(originMm && { originMm: [...originMm] }),
     ...(direction && { direction: [...direction] }),
+    ...(sliceSpacingMm !== undefined && { sliceSpacingMm }),
     ...(frame.probeTransform && { probeTransform: [...frame.probeTransform] }),
     ...(frame.synthetic && { synthetic: { ...frame.synthetic } }),
   };

@@ -203,7 +203,10 @@ describe('source specs', () => {
     const volume = await readNifti(file);
     const frame = await source.frameAt(4);
     expect([...frame.pixels]).toEqual([...greySlice(volume, 2, 4, autoWindow(volume.data)).data]);
-    expect((await headerOf(source, 4)).sourceId).toBe('file:volume.nii.gz');
+    const header = await headerOf(source, 4);
+    expect(header.sourceId).toBe('file:volume.nii.gz');
+    // The daemon tracks volume slices with the volume tracker (inference/daemon/tracking-setup.ts).
+    expect(header.sliceSpacingMm).toBeCloseTo(2.5, 6);
     writeFileSync(join(dir, 'broken.nii.gz'), 'x');
     await expectCode(openSource(join(dir, 'broken.nii.gz'), OPTIONS), 'SOURCE_INVALID');
   });

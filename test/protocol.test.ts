@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseObjects, delayBeforeCycleMs, isStale } from '../inference/daemon/cycle-plan.ts';
+import { trackingSetupFor } from '../inference/daemon/tracking-setup.ts';
+import { trackingParamsFor } from '../inference/tracking/tracking-params.ts';
 import {
   decodeEnvelope,
   encodeEnvelope,
@@ -123,5 +125,25 @@ describe('cycle planning', () => {
     expect(chooseObjects(again, 3, 60)).toEqual(['a', 'b']);
     // Nothing but a lost object: it is still searched (at least one object per cycle).
     expect(chooseObjects([{ ...again[0]! }], 3, 60)).toEqual(['lost']);
+  });
+});
+
+describe('tracking setup per frame', () => {
+  it("cine frames get the model family's tracker per (model, size); volume slices the gated volume tracker", () => {
+    const cine = trackingSetupFor('builtin', 'abc', { width: 512, height: 400 });
+    expect(cine).toEqual({ key: 'abc:512x400', params: trackingParamsFor('builtin') });
+    const slices = trackingSetupFor('builtin', 'abc', {
+      width: 512,
+      height: 400,
+      spacingMm: [0.8, 1.0],
+      sliceSpacingMm: 3,
+    });
+    expect(slices.key).toBe('abc:512x400:slices');
+    expect(slices.gatePixelMm).toBeCloseTo(0.9, 9);
+    expect(slices.params.noEchoGrey).toBe(-1);
+    expect(slices.params.useBox).toBe(true);
+    expect(
+      trackingSetupFor('sam', 'abc', { width: 1, height: 1, sliceSpacingMm: 2 }).gatePixelMm,
+    ).toBe(1);
   });
 });

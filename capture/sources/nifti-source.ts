@@ -34,7 +34,7 @@ export async function openNiftiSource(path: string): Promise<FrameSource> {
     width,
     height,
     channels: 1,
-    geometry: { spacingMm: [sx, sy] },
+    geometry: { spacingMm: [sx, sy], sliceSpacingMm: sz },
     notes: [
       `volume ${volume.geometry.dims.join('×')} (${volume.dataType}), replayed as ${count} slices along axis ${AXIS} (${sz} mm apart), window centre ${window.center} width ${window.width}`,
     ],

@@ -11,6 +11,8 @@ export interface FrameGeometry {
   readonly originMm?: readonly number[];
   /** Direction cosines, one axis after the other (MetaImage TransformMatrix order), 4 or 9 values. */
   readonly direction?: readonly number[];
+  /** Set when the frames are parallel slices of one volume (CT/MRI), this far apart (mm). */
+  readonly sliceSpacingMm?: number;
 }
 
 export interface SourceFrame {

@@ -34,7 +34,8 @@ import { SerialSender } from './serial-sender.ts';
 import { PromptPropagation } from '../tracking/prompt-propagation.ts';
 import { isProbe } from '../tracking/object-track.ts';
 import { Tracker, type TrackReport } from '../tracking/tracker.ts';
-import { trackingParamsFor } from '../tracking/tracking-params.ts';
+import { IntensityGatedStrategy } from '../../volume/gated-strategy.ts';
+import { trackingSetupFor, type TrackingSetup } from './tracking-setup.ts';
 
 const now = (): bigint => process.hrtime.bigint();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -253,9 +254,8 @@ export class InferenceDaemon {
     const { embedding, header, encodeStartNs, encodeEndNs } = latest;
     const tick = this.config.tickPeriodMs;
     const sinceEncodeMs = Number(now() - encodeStartNs) / 1e6;
-    // Mask inputs carry over neither to another model nor to another frame size.
     const tracker = this.trackerFor(
-      `${embedding.modelSha256}:${embedding.imageWidth}x${embedding.imageHeight}`,
+      trackingSetupFor(this.state.host.info().family, embedding.modelSha256, header),
     );
     const slots = [...this.state.prompts.keys()].map((objectId) => {
       const track = tracker.state(objectId);
@@ -348,15 +348,16 @@ export class InferenceDaemon {
     await this.sender.sendMasks(encodeEnvelope(masks, bodyAll));
   }
 
-  /** The tracker for this model, with the current prompt set applied. */
-  private trackerFor(key: string): Tracker {
-    if (this.tracker?.key !== key) {
-      const info = this.state.host.info();
-      const params = trackingParamsFor(info.family);
-      this.tracker = {
-        tracker: new Tracker(new PromptPropagation(this.state.host, params), params),
-        key,
-      };
+  /** The tracker for this model, frame size and kind of frames, with the current prompt set applied. */
+  private trackerFor(setup: TrackingSetup): Tracker {
+    if (this.tracker?.key !== setup.key) {
+      const { params, gatePixelMm } = setup;
+      const propagation = new PromptPropagation(this.state.host, params);
+      const strategy =
+        gatePixelMm === undefined
+          ? propagation
+          : new IntensityGatedStrategy(propagation, gatePixelMm);
+      this.tracker = { tracker: new Tracker(strategy, params), key: setup.key };
       this.trackedPrompts = undefined;
     }
     if (this.trackedPrompts !== this.state.prompts) {

@@ -26,6 +26,11 @@ export const FrameHeader = Type.Object({
   originMm: Type.Optional(Type.Array(Num, { minItems: 2, maxItems: 3 })),
   direction: Type.Optional(Type.Array(Num, { minItems: 4, maxItems: 9 })),
   probeTransform: Type.Optional(Type.Array(Num, { minItems: 16, maxItems: 16 })),
+  /**
+   * Set when the frames are parallel slices of one volume (a CT/MRI source), this far apart (mm):
+   * intensities compare across frames, and the image's edge is the only edge of the view.
+   */
+  sliceSpacingMm: Type.Optional(Num),
   /** Set by the synthetic source: the phantom frame, so clients can recompute its ground truth. */
   synthetic: Type.Optional(
     Type.Object({
