@@ -1,6 +1,10 @@
 /** The intensity gate of volume propagation (pure): band learning, filters, and the gate itself. */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../capture/phantom/index.ts';
+import type { DecodeResult, Embedding } from '../inference/engine/types.ts';
+import { seededTrack } from '../inference/tracking/object-track.ts';
+import type { TrackingStrategy } from '../inference/tracking/tracking-strategy.ts';
+import { IntensityGatedStrategy } from '../volume/gated-strategy.ts';
 import {
   DEFAULT_GATE_PARAMS,
   boxMean,
@@ -206,5 +210,40 @@ describe('gatePixels', () => {
       growPx: 5,
       shiftPx: 6,
     });
+  });
+});
+
+describe('IntensityGatedStrategy', () => {
+  it("learns each object's band from its own seed and gates each object with its own band", async () => {
+    // Left half grey 60, right half grey 180; each object's model mask covers its half and a strip
+    // of the other one.
+    const grey = maskOf((x) => x >= 20).map((v) => (v ? 180 : 60));
+    const masks: Record<string, Uint8Array> = {
+      dark: maskOf((x) => x < 24),
+      bright: maskOf((x) => x >= 16),
+    };
+    const inner: TrackingStrategy = {
+      name: 'scripted',
+      observe: (_e, _g, track) =>
+        Promise.resolve({
+          mask: { width: W, height: H, data: masks[track.objectId]! },
+          logits: { width: 4, height: 4, logits: new Float32Array(16) },
+          score: 0.5,
+          result: {} as DecodeResult,
+        }),
+    };
+    const gated = new IntensityGatedStrategy(inner, 1, { ...DEFAULT_GATE_PARAMS, growMm: 0 });
+    const embedding = {} as Embedding;
+    const seed = { points: [{ x: 1, y: 1, label: 'positive' as const }] };
+    const dark = await gated.observe(embedding, grey, seededTrack('dark', seed));
+    const bright = await gated.observe(embedding, grey, seededTrack('bright', seed));
+    expect(gated.intensityBand('dark')!.high).toBeLessThan(180);
+    expect(gated.intensityBand('bright')!.low).toBeGreaterThan(60);
+    expect(gated.intensityBand('other')).toBeUndefined();
+    // Each keeps its own half (the mean filter blurs the 1-px edge; the edge is given back).
+    expect(count(dark!.mask.data)).toBeGreaterThanOrEqual(20 * H);
+    expect(count(dark!.mask.data)).toBeLessThanOrEqual(21 * H);
+    expect(count(bright!.mask.data)).toBeGreaterThanOrEqual(20 * H);
+    expect(count(bright!.mask.data)).toBeLessThanOrEqual(21 * H);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * A tracking strategy for volumes: another strategy's observations, gated by the object's intensity
- * (intensity-gate.ts). The band is learnt once, from the prompted slice's observation, and holds for
- * both directions of a propagation; each later slice is gated and kept connected to the previous
- * slice's mask, so the next slice's prompt (box, interior point) is built from the gated mask.
+ * (intensity-gate.ts). Each object's band is learnt from its seeded observation (the prompted slice;
+ * again when the user re-seeds it) and holds for both directions of a propagation; each later slice
+ * is gated and kept connected to the previous slice's mask, so the next slice's prompt (box,
+ * interior point) is built from the gated mask.
  */
 import type { BinaryMask } from '../inference/engine/mask.ts';
 import type { Embedding } from '../inference/engine/types.ts';
@@ -35,7 +36,8 @@ function core(mask: BinaryMask): Uint8Array {
 
 export class IntensityGatedStrategy implements TrackingStrategy {
   readonly name: string;
-  private band: IntensityBand | undefined;
+  /** Each object's band (a band is two numbers: objects removed by the user are not pruned). */
+  private readonly bands = new Map<string, IntensityBand>();
   private readonly pixels: GatePixels;
 
   /** `pixelMm`: the slices' in-plane pixel size. */
@@ -48,9 +50,9 @@ export class IntensityGatedStrategy implements TrackingStrategy {
     this.pixels = gatePixels(params, pixelMm);
   }
 
-  /** The learnt band (undefined before the first observation of a seed). */
-  get intensityBand(): IntensityBand | undefined {
-    return this.band;
+  /** The object's learnt band (undefined before the observation of its seed). */
+  intensityBand(objectId: string): IntensityBand | undefined {
+    return this.bands.get(objectId);
   }
 
   async observe(
@@ -76,9 +78,12 @@ export class IntensityGatedStrategy implements TrackingStrategy {
 
   private gate(o: Observation, grey: Uint8Array, track: ObjectTrack): Observation {
     const { width, height } = o.mask;
-    if (track.seed && !this.band)
-      this.band = learnBand(grey, o.mask.data, width, height, this.params, this.pixels);
-    const band = this.band;
+    if (track.seed) {
+      const learnt = learnBand(grey, o.mask.data, width, height, this.params, this.pixels);
+      if (learnt) this.bands.set(track.objectId, learnt);
+      else this.bands.delete(track.objectId);
+    }
+    const band = this.bands.get(track.objectId);
     if (!band) return o;
     const previous = track.seed ? undefined : track.last?.mask.data;
     const anchor = previous ?? core(o.mask);
