@@ -117,6 +117,12 @@ describe('mask geometry', () => {
     for (let y = 0; y < 64; y++) for (let x = 40; x < 64; x++) cut.data[y * 64 + x] = 0;
     expect(viewBorderShare(inside, summarizeMask(inside).box!, grey)).toBe(0);
     expect(viewBorderShare(cut, summarizeMask(cut).box!, grey)).toBeGreaterThan(0.25);
+    // On a volume slice black is air, not the edge of the view: only the image's edge counts.
+    expect(viewBorderShare(cut, summarizeMask(cut).box!, grey, -1)).toBe(0);
+    const atImageEdge = disc(64, 64, 2, 30, 8);
+    expect(viewBorderShare(atImageEdge, summarizeMask(atImageEdge).box!, grey, -1)).toBeGreaterThan(
+      0.1,
+    );
   });
 
   it('grows boxes and clips them to the image', () => {
@@ -354,6 +360,12 @@ describe('re-acquisition search', () => {
     const edge = scene([], 150);
     const none = searchByAppearance(edge, W, H, req({ x: 150, y: 80 }, 3));
     expect(none === undefined || none.distance > 0.9).toBe(true);
+    // Where black is not the edge of the view (a volume slice), that window is not ruled out.
+    const volumeSlice = searchByAppearance(edge, W, H, {
+      ...req({ x: 150, y: 80 }, 3),
+      noEchoGrey: -1,
+    });
+    expect(volumeSlice!.distance).toBeLessThan(0.9);
   });
 
   it('reaches further the longer an object is lost, up to a limit', () => {

@@ -66,6 +66,7 @@ export function planPrompt(
           reachRadii: searchReachRadii(params, radius, track.framesSinceGood, track.leftView),
           appearance: reference.appearance,
           contrastTolerance: params.contrastTolerance,
+          noEchoGrey: params.noEchoGrey,
           occupied: (x, y) => {
             const i = Math.floor(y) * width + Math.floor(x);
             return others.some((o) => o.mask.data[i] === 1);

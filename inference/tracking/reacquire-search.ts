@@ -17,6 +17,8 @@ export interface SearchRequest {
   readonly contrastTolerance: number;
   /** Pixels taken by other tracked objects: a window centred there is not a candidate. */
   readonly occupied?: (x: number, y: number) => boolean;
+  /** Grey levels at or below this are outside the view (TrackingParams.noEchoGrey; default 2). */
+  readonly noEchoGrey?: number;
 }
 
 export interface SearchHit {
@@ -42,6 +44,7 @@ export function searchByAppearance(
   const w = x1 - x0;
   const h = y1 - y0;
   if (w < 2 || h < 2) return undefined;
+  const noEcho = req.noEchoGrey ?? NO_ECHO_GREY;
   // Integral images (w+1)×(h+1) of grey and of echo-pixel counts.
   const sum = new Float64Array((w + 1) * (h + 1));
   const cnt = new Float64Array((w + 1) * (h + 1));
@@ -57,7 +60,7 @@ export function searchByAppearance(
       const g = grey[src + x]!;
       rs += g;
       rc += 1;
-      if (g <= NO_ECHO_GREY) rd += 1;
+      if (g <= noEcho) rd += 1;
       const at = (y + 1) * (w + 1) + x + 1;
       sum[at] = sum[at - (w + 1)]! + rs;
       cnt[at] = cnt[at - (w + 1)]! + rc;
