@@ -12,6 +12,7 @@ import {
   gateMask,
   gatePixels,
   learnBand,
+  MAX_GATE_RADIUS_PX,
   openMask,
   type GatePixels,
 } from '../volume/intensity-gate.ts';
@@ -180,6 +181,33 @@ describe('gateMask', () => {
     expect(count(near)).toBe(9 * 12 + 2 + 9);
   });
 
+  it('gives the same mask for the same scene placed anywhere in a larger slice', () => {
+    const [BW, BH, ox, oy] = [200, 150, 97, 61];
+    const embed = (a: Uint8Array, fill: number) => {
+      const big = new Uint8Array(BW * BH).fill(fill);
+      for (let y = 0; y < H; y++) big.set(a.subarray(y * W, (y + 1) * W), (oy + y) * BW + ox);
+      return big;
+    };
+    const zero = new Uint8Array(W * H);
+    const leaked = maskOf((x, y) => y >= 4 && y < 26 && x >= 1 && x < 30);
+    const previous = maskOf((x, y) => y >= 9 && y < 19 && x >= 5 && x < 14);
+    const pixels = { smoothRadius: 1, openRadius: 1, growPx: 2, shiftPx: 3 };
+    const small = gateMask(grey, leaked, previous, W, H, band, pixels, previous);
+    const big = gateMask(
+      embed(grey, 20),
+      embed(leaked, 0),
+      embed(previous, 0),
+      BW,
+      BH,
+      band,
+      pixels,
+      embed(previous, 0),
+    );
+    expect(count(small)).toBeGreaterThan(100);
+    expect(Array.from(big)).toEqual(Array.from(embed(small, 0)));
+    expect(count(gateMask(grey, zero, zero, W, H, band, pixels))).toBe(0);
+  });
+
   it('is empty when nothing of the band touches the anchor', () => {
     const elsewhere = maskOf((x, y) => y >= 22 && x < 4);
     const gated = gateMask(
@@ -210,6 +238,10 @@ describe('gatePixels', () => {
       growPx: 5,
       shiftPx: 6,
     });
+    // A bad pixel size (from a frame header) counts as 1 mm; a tiny one cannot make lengths endless.
+    expect(gatePixels(params, 0)).toEqual(gatePixels(params, 1));
+    expect(gatePixels(params, Number.NaN)).toEqual(gatePixels(params, 1));
+    expect(gatePixels(params, 1e-9).shiftPx).toBe(MAX_GATE_RADIUS_PX);
   });
 });
 

@@ -58,8 +58,13 @@ export interface GatePixels {
   readonly shiftPx: number;
 }
 
+/** No gate length is more than this many pixels (a pixel size near 0 would make them endless). */
+export const MAX_GATE_RADIUS_PX = 32;
+
+/** A pixel size that is not a positive finite number counts as 1 mm. */
 export function gatePixels(params: GateParams, pixelMm: number): GatePixels {
-  const px = (mm: number) => Math.round(mm / pixelMm);
+  const size = Number.isFinite(pixelMm) && pixelMm > 0 ? pixelMm : 1;
+  const px = (mm: number) => Math.min(MAX_GATE_RADIUS_PX, Math.round(mm / size));
   return {
     smoothRadius: px(params.smoothMm),
     openRadius: px(params.openMm),
@@ -191,21 +196,21 @@ function squareFilter(
   r: number,
   erode: boolean,
 ): Uint8Array {
-  // Separable: rows, then columns. Erosion treats outside the image as background.
+  // Separable: rows, then columns, each a running count of set pixels over the 2r + 1 window, so
+  // the cost does not grow with r. Outside the image counts as background: erosion needs the whole
+  // window set, dilation any of it.
+  const full = 2 * r + 1;
   const pass = (src: Uint8Array, horizontal: boolean): Uint8Array => {
     const out = new Uint8Array(width * height);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        let all = 1;
-        let any = 0;
-        for (let d = -r; d <= r; d++) {
-          const xx = horizontal ? x + d : x;
-          const yy = horizontal ? y : y + d;
-          const v = xx >= 0 && yy >= 0 && xx < width && yy < height ? src[yy * width + xx]! : 0;
-          all &= v;
-          any |= v;
-        }
-        out[y * width + x] = erode ? all : any;
+    const [lines, length] = horizontal ? [height, width] : [width, height];
+    const [along, across] = horizontal ? [1, width] : [width, 1];
+    const prefix = new Int32Array(length + 1);
+    for (let line = 0; line < lines; line++) {
+      const base = line * across;
+      for (let i = 0; i < length; i++) prefix[i + 1] = prefix[i]! + src[base + i * along]!;
+      for (let i = 0; i < length; i++) {
+        const count = prefix[Math.min(length, i + r + 1)]! - prefix[Math.max(0, i - r)]!;
+        out[base + i * along] = erode ? (count === full ? 1 : 0) : count > 0 ? 1 : 0;
       }
     }
     return out;
@@ -231,6 +236,83 @@ export function fillMaskHoles(mask: Uint8Array, width: number, height: number): 
  * intensity overlaps the anchor.
  */
 export function gateMask(
+  grey: Uint8Array,
+  mask: Uint8Array,
+  anchor: Uint8Array,
+  width: number,
+  height: number,
+  band: IntensityBand,
+  pixels: GatePixels,
+  previous?: Uint8Array,
+): Uint8Array {
+  // Everything happens near the model's mask (and the previous slice's): work on that window, with
+  // a margin wide enough that every filter sees what it would see on the whole slice.
+  const margin = pixels.smoothRadius + pixels.openRadius + 2;
+  let win = boundsOf(mask, width, height, pixels.growPx + margin);
+  if (previous && win) {
+    const near = boundsOf(previous, width, height, pixels.shiftPx + margin);
+    win = near && {
+      x0: Math.max(win.x0, near.x0),
+      y0: Math.max(win.y0, near.y0),
+      x1: Math.min(win.x1, near.x1),
+      y1: Math.min(win.y1, near.y1),
+    };
+  }
+  const out = new Uint8Array(width * height);
+  if (!win || win.x1 <= win.x0 || win.y1 <= win.y0) return out;
+  const w = win.x1 - win.x0;
+  const h = win.y1 - win.y0;
+  const crop = (a: Uint8Array) => {
+    const c = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++)
+      c.set(a.subarray((win.y0 + y) * width + win.x0, (win.y0 + y) * width + win.x1), y * w);
+    return c;
+  };
+  const gated = gateWhole(
+    crop(grey),
+    crop(mask),
+    crop(anchor),
+    w,
+    h,
+    band,
+    pixels,
+    previous && crop(previous),
+  );
+  for (let y = 0; y < h; y++)
+    out.set(gated.subarray(y * w, (y + 1) * w), (win.y0 + y) * width + win.x0);
+  return out;
+}
+
+/** The box of a mask's set pixels grown by `pad` and clipped to the image; undefined if empty. */
+function boundsOf(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  pad: number,
+): { x0: number; y0: number; x1: number; y1: number } | undefined {
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = mask.subarray(y * width, (y + 1) * width);
+    const first = row.indexOf(1);
+    if (first < 0) continue;
+    x0 = Math.min(x0, first);
+    x1 = Math.max(x1, row.lastIndexOf(1));
+    y0 = Math.min(y0, y);
+    y1 = y;
+  }
+  if (x1 < 0) return undefined;
+  return {
+    x0: Math.max(0, x0 - pad),
+    y0: Math.max(0, y0 - pad),
+    x1: Math.min(width, x1 + 1 + pad),
+    y1: Math.min(height, y1 + 1 + pad),
+  };
+}
+
+function gateWhole(
   grey: Uint8Array,
   mask: Uint8Array,
   anchor: Uint8Array,
