@@ -12,7 +12,7 @@ import { fileCine, syntheticCine, type Cine } from './tracking/cine-source.ts';
 import { runTrackingEval, type TrackingEvalResult } from './tracking/run-tracking-eval.ts';
 
 const USAGE =
-  'usage: npm run eval:tracking -- [--source synthetic|FRAMES_DIR] [--reference MASKS_DIR] [--seconds N] [--seed S] [--model ID] [--json]';
+  'usage: npm run eval:tracking -- [--source synthetic|FRAMES_DIR] [--reference MASKS_DIR] [--seconds N] [--seed S] [--model ID] [--no-exclusive-masks] [--json]';
 
 const fmt = (v: number | null) => (v === null ? 'never' : String(v));
 
@@ -60,6 +60,7 @@ async function main(): Promise<number> {
       seed: { type: 'string', default: '404' },
       model: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'no-exclusive-masks': { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
@@ -84,8 +85,10 @@ async function main(): Promise<number> {
     const cine: Cine = synthetic
       ? syntheticCine(seconds, { seed })
       : await fileCine(values.source, values.reference ?? '');
+    // --no-exclusive-masks: each object's mask as tracked, overlaps kept (docs/tracking.md).
+    const exclusiveMasks = !values['no-exclusive-masks'];
     const result = await runTrackingEval(model, cine, {
-      params: trackingParamsFor(model.info().family),
+      params: { ...trackingParamsFor(model.info().family), exclusiveMasks },
     });
     if (values.json) {
       const s = result.summary;
@@ -94,6 +97,7 @@ async function main(): Promise<number> {
           model: result.model,
           modelSha256: result.modelSha256,
           source: result.source,
+          exclusiveMasks,
           frames: result.frames,
           objects: s.objects,
           meanDice: s.meanDice,

@@ -71,6 +71,28 @@ describe('eval:tracking on a folder of frames with reference masks', () => {
     expect(json.frames).toBe(FRAMES);
     expect(json.objects).toBe(result.summary.objects);
     expect(json.meanDice).toBeCloseTo(result.summary.meanDice, 6);
+    expect(json.exclusiveMasks).toBe(true);
+    // The same run with overlapping masks kept, as an A/B of exclusive masks.
+    const overlapping = await runTrackingEval(model, await fileCine(dir, dir), {
+      params: { ...trackingParamsFor('builtin'), exclusiveMasks: false },
+    });
+    const ab = await run(
+      'npx',
+      [
+        'tsx',
+        'bench/eval-tracking-cli.ts',
+        '--source',
+        dir,
+        '--reference',
+        dir,
+        '--no-exclusive-masks',
+        '--json',
+      ],
+      { cwd: REPO_ROOT, env: { ...process.env, POCUS_EXECUTION_PROVIDERS: 'cpu' } },
+    );
+    const off = JSON.parse(ab.stdout.trim()) as Record<string, unknown>;
+    expect(off.exclusiveMasks).toBe(false);
+    expect(off.meanDice).toBeCloseTo(overlapping.summary.meanDice, 6);
   }, 120_000);
 
   it('refuses a frame without its reference mask, and a file source without --reference', async () => {
