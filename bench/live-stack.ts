@@ -1,5 +1,5 @@
 /** Starts the three real services under the real supervisor on private endpoints, port and database. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,8 @@ export interface LiveStack {
   readonly lines: string[];
   health(): Promise<Record<string, unknown>>;
   waitReady(timeoutMs?: number): Promise<void>;
+  /** Stops the services and removes the stack's runtime folder (sockets, database). */
+  stop(): Promise<void>;
 }
 
 export async function startLiveStack(
@@ -55,6 +57,10 @@ export async function startLiveStack(
     wsUrl: `ws://127.0.0.1:${port}/live`,
     lines,
     health,
+    async stop() {
+      await supervisor.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
     async waitReady(timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -66,7 +66,7 @@ const stack = await startLiveStack({
   POCUS_PHANTOM_STRUCTURES: String(structures),
   POCUS_SCHEDULE: values.schedule ?? 'free-running',
 });
-const stop = () => stack.supervisor.stop();
+const stop = () => stack.stop();
 process.on('SIGINT', () => void stop().then(() => process.exit(130)));
 try {
   await stack.waitReady();

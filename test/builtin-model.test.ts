@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,8 +113,12 @@ describe('built-in model', () => {
     };
     manifest.files.encoder.sha256 = '0'.repeat(64);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-    await expect(ensureBuiltinModel(dir)).rejects.toSatisfy((e: unknown) =>
-      isEngineError(e, 'MODEL_BUILD_FAILED'),
-    );
+    try {
+      await expect(ensureBuiltinModel(dir)).rejects.toSatisfy((e: unknown) =>
+        isEngineError(e, 'MODEL_BUILD_FAILED'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@
  * versioned control handshake, masks for phantom frames with per-stage timestamps, stale frames
  * skipped, clean stop.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zmq from 'zeromq';
@@ -87,6 +87,7 @@ describe('inference daemon (real process, real sockets)', () => {
     results.close();
     control.close();
     await daemon.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('announces itself with a boot id and answers hello with its protocol version and model', async () => {

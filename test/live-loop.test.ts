@@ -32,7 +32,7 @@ describe('live loop: capture → inference → appliance → tablet (real proces
 
   afterAll(async () => {
     recorder.close();
-    await stack?.supervisor.stop();
+    await stack?.stop();
   });
 
   const waitFor = async (what: string, done: () => boolean, timeoutMs = 60_000) => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +39,10 @@ describe('model switching at run time', () => {
         : ModelPair.open(join(dir, id, 'manifest.json'), session),
     );
   });
-  afterAll(() => host.close());
+  afterAll(async () => {
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('switches atomically and results name the model they came from', async () => {
     const before = await host.encode(frame);
