@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseObjects, delayBeforeCycleMs, isStale } from '../inference/daemon/cycle-plan.ts';
-import { trackingSetupFor } from '../inference/daemon/tracking-setup.ts';
+import { trackerKey, trackingSetupFor } from '../inference/daemon/tracking-setup.ts';
 import { trackingParamsFor } from '../inference/tracking/tracking-params.ts';
 import {
   decodeEnvelope,
@@ -130,20 +130,21 @@ describe('cycle planning', () => {
 
 describe('tracking setup per frame', () => {
   it("cine frames get the model family's tracker per (model, size); volume slices the gated volume tracker", () => {
-    const cine = trackingSetupFor('builtin', 'abc', { width: 512, height: 400 });
-    expect(cine).toEqual({ key: 'abc:512x400', params: trackingParamsFor('builtin') });
-    const slices = trackingSetupFor('builtin', 'abc', {
-      width: 512,
-      height: 400,
-      spacingMm: [0.8, 1.0],
+    const cineFrame = { width: 512, height: 400 };
+    const sliceFrame = {
+      ...cineFrame,
+      spacingMm: [0.8, 1.0] as [number, number],
       sliceSpacingMm: 3,
+    };
+    expect(trackerKey('abc', cineFrame)).toBe('abc:512x400');
+    expect(trackerKey('abc', sliceFrame)).toBe('abc:512x400:slices');
+    expect(trackingSetupFor('builtin', cineFrame)).toEqual({
+      params: trackingParamsFor('builtin'),
     });
-    expect(slices.key).toBe('abc:512x400:slices');
+    const slices = trackingSetupFor('builtin', sliceFrame);
     expect(slices.gatePixelMm).toBeCloseTo(0.9, 9);
     expect(slices.params.noEchoGrey).toBe(-1);
     expect(slices.params.useBox).toBe(true);
-    expect(
-      trackingSetupFor('sam', 'abc', { width: 1, height: 1, sliceSpacingMm: 2 }).gatePixelMm,
-    ).toBe(1);
+    expect(trackingSetupFor('sam', { width: 1, height: 1, sliceSpacingMm: 2 }).gatePixelMm).toBe(1);
   });
 });

@@ -35,7 +35,7 @@ import { PromptPropagation } from '../tracking/prompt-propagation.ts';
 import { isProbe } from '../tracking/object-track.ts';
 import { Tracker, type TrackReport } from '../tracking/tracker.ts';
 import { IntensityGatedStrategy } from '../../volume/gated-strategy.ts';
-import { trackingSetupFor, type TrackingSetup } from './tracking-setup.ts';
+import { trackerKey, trackingSetupFor } from './tracking-setup.ts';
 
 const now = (): bigint => process.hrtime.bigint();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -254,9 +254,7 @@ export class InferenceDaemon {
     const { embedding, header, encodeStartNs, encodeEndNs } = latest;
     const tick = this.config.tickPeriodMs;
     const sinceEncodeMs = Number(now() - encodeStartNs) / 1e6;
-    const tracker = this.trackerFor(
-      trackingSetupFor(this.state.host.info().family, embedding.modelSha256, header),
-    );
+    const tracker = this.trackerFor(trackerKey(embedding.modelSha256, header), header);
     const slots = [...this.state.prompts.keys()].map((objectId) => {
       const track = tracker.state(objectId);
       return {
@@ -349,15 +347,15 @@ export class InferenceDaemon {
   }
 
   /** The tracker for this model, frame size and kind of frames, with the current prompt set applied. */
-  private trackerFor(setup: TrackingSetup): Tracker {
-    if (this.tracker?.key !== setup.key) {
-      const { params, gatePixelMm } = setup;
+  private trackerFor(key: string, header: FrameHeader): Tracker {
+    if (this.tracker?.key !== key) {
+      const { params, gatePixelMm } = trackingSetupFor(this.state.host.info().family, header);
       const propagation = new PromptPropagation(this.state.host, params);
       const strategy =
         gatePixelMm === undefined
           ? propagation
           : new IntensityGatedStrategy(propagation, gatePixelMm);
-      this.tracker = { tracker: new Tracker(strategy, params), key: setup.key };
+      this.tracker = { tracker: new Tracker(strategy, params), key };
       this.trackedPrompts = undefined;
     }
     if (this.trackedPrompts !== this.state.prompts) {

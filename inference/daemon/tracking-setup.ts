@@ -8,24 +8,25 @@ import type { FrameHeader } from '../protocol/messages.ts';
 import { trackingParamsFor, type TrackingParams } from '../tracking/tracking-params.ts';
 import { volumeTrackingParams } from '../../volume/propagate.ts';
 
+type FrameKind = Pick<FrameHeader, 'width' | 'height' | 'spacingMm' | 'sliceSpacingMm'>;
+
 export interface TrackingSetup {
-  /** Frames with the same key share one tracker. */
-  readonly key: string;
   readonly params: TrackingParams;
   /** In-plane pixel size (mm) for the intensity gate; absent when frames are not volume slices. */
   readonly gatePixelMm?: number;
 }
 
-export function trackingSetupFor(
-  family: string,
-  modelSha256: string,
-  header: Pick<FrameHeader, 'width' | 'height' | 'spacingMm' | 'sliceSpacingMm'>,
-): TrackingSetup {
+/** Frames with the same key share one tracker (checked every cycle: cheap). */
+export function trackerKey(modelSha256: string, header: FrameKind): string {
   const key = `${modelSha256}:${header.width}x${header.height}`;
-  if (header.sliceSpacingMm === undefined) return { key, params: trackingParamsFor(family) };
+  return header.sliceSpacingMm === undefined ? key : `${key}:slices`;
+}
+
+/** How a new tracker for such frames is set up (when the key changes). */
+export function trackingSetupFor(family: string, header: FrameKind): TrackingSetup {
+  if (header.sliceSpacingMm === undefined) return { params: trackingParamsFor(family) };
   const [sx, sy] = header.spacingMm ?? [1, 1];
   return {
-    key: `${key}:slices`,
     params: volumeTrackingParams(trackingParamsFor(family)),
     gatePixelMm: (Math.abs(sx) + Math.abs(sy)) / 2,
   };
