@@ -319,9 +319,10 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   L = add(L, mul(sub(allowed, k(1)), k(30)));
   L = sub(L, mul(clickPenalty, k(p.clickPenalty)));
   L = add(L, prevPrior);
-  // Point prompts: a mild preference for the larger of nested candidate objects (a tap means the
-  // whole structure, not a speckle-sized part of it).
-  L = add(L, mul(mul(sub(logr, k(Math.log(p.minRadius))), k(p.sizePreference)), sub(k(1), hasBox)));
+  // Point prompts: where a ray runs out (the view's or the image's edge) is not a boundary the tap
+  // asked for. Without this the contour of a weak-edged object ran on to the edge of the sector.
+  const atBound = castF(op('Greater', [r, mul(reachable, k(0.92))]));
+  L = sub(L, mul(mul(atBound, k(p.boundPenalty)), sub(k(1), hasBox)));
   const ev = op('Exp', [sub(L, maxAxes(L, [1]))]); // [K,R]
 
   // ---- forward–backward on the unrolled circular chain (both directions batched) -----------------------
