@@ -29,6 +29,11 @@ export type Stage = (typeof STAGES)[number];
 
 export interface LatencyReport {
   readonly endToEndMs: LatencySummary;
+  /**
+   * The inference daemon's cycle for a frame: encode start → its masks published (encode, every
+   * chosen object's decode and tracking, publish). End-to-end adds capture, transport and waits.
+   */
+  readonly daemonCycleMs: LatencySummary;
   readonly stages: Record<Stage, LatencySummary>;
   /** Age of the displayed mask when its frame reached the client (capture clock), ms. */
   readonly maskAgeMs: LatencySummary;
@@ -41,6 +46,7 @@ const ms = (a: string, b: string): number => Number(BigInt(b) - BigInt(a)) / 1e6
 export function analyseClient(frames: readonly RecordedFrame[], skip = 10): LatencyReport {
   const window = frames.slice(skip, Math.max(skip, frames.length - skip));
   const e2e: number[] = [];
+  const cycle: number[] = [];
   const age: number[] = [];
   const stages = Object.fromEntries(STAGES.map((s) => [s, [] as number[]])) as Record<
     Stage,
@@ -56,11 +62,13 @@ export function analyseClient(frames: readonly RecordedFrame[], skip = 10): Late
     stages.encode.push(ms(s.encodeStartNs, s.encodeEndNs));
     stages.decode.push(ms(s.encodeEndNs, s.decodeEndNs));
     stages.publish.push(ms(s.decodeEndNs, s.publishedAtNs));
+    cycle.push(ms(s.encodeStartNs, s.publishedAtNs));
     stages.daemonToAppliance.push(ms(s.publishedAtNs, s.applianceReceivedAtNs));
     stages.applianceToClient.push(ms(s.applianceReceivedAtNs, f.receivedAtNs));
   }
   return {
     endToEndMs: latencySummary(e2e),
+    daemonCycleMs: latencySummary(cycle),
     stages: Object.fromEntries(STAGES.map((s) => [s, latencySummary(stages[s])])) as Record<
       Stage,
       LatencySummary

@@ -3,7 +3,8 @@
  * [--source S] [--schedule free-running|tick-aligned] [--seed S] [--structures N] [--json]`: starts
  * the whole stack, connects C
  * tablet processes, places K prompts (on phantom structures; elsewhere at fixed positions), and
- * reports per-stage latency, throughput, Dice against the phantom and the services' memory.
+ * reports per-stage latency, the daemon's cycle (encode start → masks published), throughput, Dice
+ * against the phantom and the services' memory.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -224,6 +225,7 @@ try {
       schedule: values.schedule,
     },
     endToEndMs: first.endToEndMs,
+    daemonCycleMs: first.daemonCycleMs,
     stages: first.stages,
     perClientEndToEndP99Ms: perClient.map((c) => c.endToEndMs.p99),
     framesCaptured,
@@ -250,6 +252,7 @@ try {
     console.log(`bench:replay ${JSON.stringify(report.config)}`);
     console.log(row('end-to-end ms', report.endToEndMs));
     for (const [name, s] of Object.entries(report.stages)) console.log(row(`  ${name}`, s));
+    console.log(row('daemon cycle ms', report.daemonCycleMs));
     console.log(
       `frames: captured ${report.framesCaptured}, processed ${report.framesProcessed} (${(100 * report.processedFraction).toFixed(1)} %), skipped stale ${report.framesSkipped}, overwritten ${report.framesOverwritten}, ticks overrun ${report.ticksOverrun}`,
     );

@@ -35,6 +35,8 @@ describe('replay analysis', () => {
     expect(r.stages.encode.p50).toBeCloseTo(3, 6);
     expect(r.stages.decode.p50).toBeCloseTo(5, 6);
     expect(r.stages.applianceToClient.p50).toBeCloseTo(9, 6);
+    // encode start (c + 2) → published (c + 10)
+    expect(r.daemonCycleMs.p50).toBeCloseTo(8, 6);
   });
 
   it('frames shown with an older mask count for mask age, not for end-to-end latency', () => {
