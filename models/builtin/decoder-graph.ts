@@ -321,7 +321,7 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   L = add(L, prevPrior);
   // Point prompts: where a ray runs out (the view's or the image's edge) is not a boundary the tap
   // asked for. Without this the contour of a weak-edged object ran on to the edge of the sector.
-  const atBound = castF(op('Greater', [r, mul(reachable, k(0.92))]));
+  const atBound = castF(op('Greater', [r, mul(reachable, k(p.boundFraction))]));
   L = sub(L, mul(mul(atBound, k(p.boundPenalty)), sub(k(1), hasBox)));
   const ev = op('Exp', [sub(L, maxAxes(L, [1]))]); // [K,R]
 
@@ -411,7 +411,7 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   // ---- quality score -------------------------------------------------------------------------------------
   const edgeSupport = div(sumAxes(mul(sharp, edge), [0, 1]), k(K));
   const regionFit = div(sumAxes(mul(sharp, regionCost), [0, 1]), k(K));
-  const touching = castF(op('Greater', [rc, mul(reachable, k(0.92))]));
+  const touching = castF(op('Greater', [rc, mul(reachable, k(p.boundFraction))]));
   const leak = mul(
     div(sumAxes(touching, [0, 1]), k(K)),
     sub(k(1), op('Reshape', [hasBox, g.ints([1, 1])])),
