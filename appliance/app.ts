@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import type { DaemonHealth } from './daemon-state.ts';
 import { LIVE_PATH, type LiveHub } from './live/live-hub.ts';
 import type { PromptService } from './prompt-service.ts';
@@ -33,7 +33,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // Requests are not logged one JSON line each: the supervisor's log stream stays readable; warnings remain.
   const app = Fastify({
     logger: deps.logger ? { level: 'warn' } : false,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
   });
 
