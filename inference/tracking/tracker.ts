@@ -172,13 +172,10 @@ export class Tracker {
 
   /** Reports whose masks give up the pixels a smaller object shows (exclusive-masks.ts). */
   private exclusive(reports: TrackReport[]): TrackReport[] {
-    const shown = new Map<string, Sighting>();
-    for (const [id, t] of this.tracks) if (t.last) shown.set(id, t.last);
     return reports.map((r) => {
-      const own = shown.get(r.objectId);
+      const own = this.tracks.get(r.objectId)?.last;
       if (!r.mask || !own) return r;
-      const others = [...shown].filter(([id]) => id !== r.objectId).map(([, s]) => s);
-      const { mask, area } = withoutSmallerOverlaps(own, others);
+      const { mask, area } = withoutSmallerOverlaps(own, this.shownExcept(r.objectId));
       return mask === own.mask ? r : { ...r, mask, area };
     });
   }

@@ -9,8 +9,8 @@ import type { PreviousMask } from '../engine/prompts.ts';
 import type { DecodeResult, Embedding } from '../engine/types.ts';
 import type { ObjectTrack, Sighting } from './object-track.ts';
 
-/** Another object as it was last shown: its mask, box and most interior point. */
-export type Neighbour = Pick<Sighting, 'mask' | 'box' | 'interior'>;
+/** Another object as it was last shown: its mask, area, box and most interior point. */
+export type Neighbour = Pick<Sighting, 'mask' | 'area' | 'box' | 'interior'>;
 
 export interface Observation {
   readonly mask: BinaryMask;
