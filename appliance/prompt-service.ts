@@ -47,8 +47,18 @@ const refuse = (code: PromptRefusal['code'], message: string): PromptRefusal => 
   message,
 });
 
+/** The frame a change was placed on (the frame the user saw), when the client said which. */
+export interface PlacedOn {
+  readonly frameSeq?: number | undefined;
+}
+
 export class PromptService {
   private active = new Map<string, StoredPrompt>();
+  /**
+   * objectId → the frame its newest change was placed on. Kept in memory only: it matters for the
+   * moments after the change (the daemon seeds the change on that frame), not after a restart.
+   */
+  private readonly placedOn = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
   private readonly nowMs: () => number;
 
@@ -67,6 +77,7 @@ export class PromptService {
       objectId: p.objectId,
       points: p.points.map((q) => ({ ...q })),
       ...(p.box === undefined ? {} : { box: { ...p.box } }),
+      ...(this.placedOn.has(p.objectId) ? { frameSeq: this.placedOn.get(p.objectId)! } : {}),
     }));
   }
 
@@ -88,6 +99,7 @@ export class PromptService {
   add(
     input: { points: readonly PromptPoint[]; box?: PromptBox },
     who: Actor,
+    placed: PlacedOn = {},
   ): PromptResult<PromptView> {
     if (input.points.length === 0 && input.box === undefined) {
       return refuse('PROMPT_INVALID', 'a prompt needs at least one point or a box');
@@ -103,11 +115,17 @@ export class PromptService {
       who,
       this.nowMs(),
     );
+    this.notePlacedOn(stored.objectId, placed);
     return this.changed(view(stored));
   }
 
   /** A refining point (positive or negative) on an existing object. */
-  addPoint(objectId: string, point: PromptPoint, who: Actor): PromptResult<PromptView> {
+  addPoint(
+    objectId: string,
+    point: PromptPoint,
+    who: Actor,
+    placed: PlacedOn = {},
+  ): PromptResult<PromptView> {
     const current = this.active.get(objectId);
     if (current === undefined) return refuse('UNKNOWN_OBJECT', `no active object ${objectId}`);
     if (current.points.length >= MAX_POINTS_PER_OBJECT) {
@@ -122,6 +140,7 @@ export class PromptService {
       this.nowMs(),
     );
     if (updated === undefined) return refuse('UNKNOWN_OBJECT', `no active object ${objectId}`);
+    this.notePlacedOn(objectId, placed);
     return this.changed(view(updated));
   }
 
@@ -129,7 +148,13 @@ export class PromptService {
     if (!this.deps.store.removePrompt(objectId, who, this.nowMs())) {
       return refuse('UNKNOWN_OBJECT', `no active object ${objectId}`);
     }
+    this.placedOn.delete(objectId);
     return this.changed({ objectId });
+  }
+
+  private notePlacedOn(objectId: string, placed: PlacedOn): void {
+    if (placed.frameSeq === undefined) this.placedOn.delete(objectId);
+    else this.placedOn.set(objectId, placed.frameSeq);
   }
 
   private changed<T>(value: T): PromptResult<T> {

@@ -1,6 +1,7 @@
 /**
  * `npm run bench:replay -- [--seconds N] [--clients C] [--objects K] [--fps F] [--size WxH]
- * [--source S] [--schedule free-running|tick-aligned] [--seed S] [--structures N] [--json]`: starts
+ * [--source S] [--schedule free-running|tick-aligned] [--seed S] [--structures N] [--no-frame-seq]
+ * [--json]`: starts
  * the whole stack, connects C
  * tablet processes, places K prompts (on phantom structures; elsewhere at fixed positions), and
  * reports per-stage latency, the daemon's cycle (encode start → masks published), throughput, Dice
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     schedule: { type: 'string', default: 'free-running' },
     seed: { type: 'string', default: '1' },
     structures: { type: 'string', default: '5' },
+    // Prompts sent without the frame they were computed on (seeded on the daemon's newest frame).
+    'no-frame-seq': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -51,7 +54,7 @@ if (
   !(Number.isInteger(structures) && structures >= 0 && structures <= 60)
 ) {
   console.error(
-    'usage: npm run bench:replay -- [--seconds N≥5] [--clients C] [--objects K≤16] [--fps F] [--size WxH] [--source S] [--schedule S] [--seed S] [--structures N≤60] [--json]',
+    'usage: npm run bench:replay -- [--seconds N≥5] [--clients C] [--objects K≤16] [--fps F] [--size WxH] [--source S] [--schedule S] [--seed S] [--structures N≤60] [--no-frame-seq] [--json]',
   );
   process.exit(2);
 }
@@ -73,16 +76,18 @@ try {
   await stack.waitReady();
   say(`stack ready at ${stack.baseUrl}`);
 
-  // Where to prompt: the largest phantom structures in view now, else fixed positions.
+  // Where to prompt: the largest phantom structures in view now, else fixed positions. The phantom
+  // is built before the newest frame is read, so the taps land on the frame being processed.
+  const phantom =
+    values.source === 'synthetic'
+      ? createPhantom({ width, height, seed, structureCount: structures })
+      : null;
   const probe = new LiveRecorder(1_000_000);
   await probe.connect(stack.wsUrl);
   while (probe.frames.length === 0) await new Promise((r) => setTimeout(r, 50));
   const latest = probe.frames.at(-1)!;
   probe.close();
-  const phantom = latest.synthetic
-    ? createPhantom({ width, height, seed, structureCount: structures })
-    : null;
-  const shown = phantom?.frame(latest.synthetic!.index);
+  const shown = latest.synthetic ? phantom?.frame(latest.synthetic.index) : undefined;
   // Where a sonographer taps: the middle of the structure (its most interior pixel), not its
   // centroid, which can lie outside a concave structure or in a vessel inside an organ.
   const tapOn = (labels: Uint8Array, id: number) => {
@@ -109,7 +114,11 @@ try {
     const res = await fetch(`${stack.baseUrl}/api/prompts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-client-name': 'bench:replay' },
-      body: JSON.stringify({ points: [{ x: t.x, y: t.y, label: 'positive' }] }),
+      // Placed on the frame the taps were computed on, as a tablet names the frame it shows.
+      body: JSON.stringify({
+        points: [{ x: t.x, y: t.y, label: 'positive' }],
+        ...(values['no-frame-seq'] ? {} : { frameSeq: latest.seq }),
+      }),
     });
     const body = (await res.json()) as { prompt?: { objectId: string } };
     if (!body.prompt) throw new Error(`prompt refused: ${JSON.stringify(body)}`);
@@ -186,6 +195,7 @@ try {
 
   // Dice of kept masks against the phantom structure each prompt was placed on.
   const dices: number[] = [];
+  const perStructure = new Map<string, { structureId: number; dices: number[]; empty: number }>();
   if (phantom) {
     for (const k of parsed[0]!.kept) {
       if (!k.synthetic) continue;
@@ -199,7 +209,12 @@ try {
           rle.length === 0
             ? new Uint8Array(k.width * k.height)
             : decodeRle(rle, new Uint8Array(k.width * k.height));
-        dices.push(diceAgainstLabel(mask, labels, structureId));
+        const dice = diceAgainstLabel(mask, labels, structureId);
+        dices.push(dice);
+        const entry = perStructure.get(objectId) ?? { structureId, dices: [], empty: 0 };
+        entry.dices.push(dice);
+        if (rle.length === 0) entry.empty++;
+        perStructure.set(objectId, entry);
       }
     }
   }
@@ -223,6 +238,7 @@ try {
       size: `${width}x${height}`,
       source: values.source,
       schedule: values.schedule,
+      promptsNameTheirFrame: !values['no-frame-seq'],
     },
     endToEndMs: first.endToEndMs,
     daemonCycleMs: first.daemonCycleMs,
@@ -242,6 +258,13 @@ try {
     maskAgeMs: { p50: first.maskAgeMs.p50, p99: first.maskAgeMs.p99 },
     meanDice: dices.length ? dices.reduce((s, d) => s + d, 0) / dices.length : null,
     diceSamples: latencySummary(dices),
+    perObject: [...perStructure].map(([objectId, e]) => ({
+      objectId,
+      structureId: e.structureId,
+      samples: e.dices.length,
+      lostSamples: e.empty,
+      meanDice: e.dices.reduce((s, d) => s + d, 0) / e.dices.length,
+    })),
     rssMb: rssReport,
   };
   if (values.json) {
@@ -259,6 +282,11 @@ try {
     console.log(
       `masks/s ${report.masksPerSecond.toFixed(1)}, mask age p50 ${report.maskAgeMs.p50.toFixed(1)} p99 ${report.maskAgeMs.p99.toFixed(1)} ms, mean Dice ${report.meanDice?.toFixed(3) ?? 'n/a'}`,
     );
+    for (const o of report.perObject) {
+      console.log(
+        `  object ${o.objectId} on structure ${o.structureId}: mean Dice ${o.meanDice.toFixed(3)} over ${o.samples} sampled frames, ${o.lostSamples} without a mask`,
+      );
+    }
     for (const [name, r] of Object.entries(report.rssMb)) {
       console.log(
         `rss ${name.padEnd(10)} start ${r.start.toFixed(1)} end ${r.end.toFixed(1)} max ${r.max.toFixed(1)} MB, growth ${r.growthMbPerMin.toFixed(2)} MB/min`,

@@ -296,6 +296,21 @@ describe('REST API (inject)', () => {
     expect(list.json<{ prompts: { objectId: string }[] }>().prompts.map((p) => p.objectId)).toEqual(
       ['obj1'],
     );
+    expect(h.prompts.specs()[0]?.frameSeq).toBeUndefined();
+    // The frame it was placed on goes to the daemon with it (not to the store).
+    const placed = await h.app.inject({
+      method: 'POST',
+      url: '/api/prompts',
+      payload: { points: [{ x: 3, y: 4, label: 'positive' }], frameSeq: 1 },
+    });
+    expect(placed.statusCode).toBe(201);
+    expect(h.prompts.specs().map((p) => [p.objectId, p.frameSeq])).toEqual([
+      ['obj1', undefined],
+      ['obj2', 1],
+    ]);
+    expect((await h.app.inject({ method: 'DELETE', url: '/api/prompts/obj2' })).statusCode).toBe(
+      200,
+    );
 
     const cases: [object, number, string][] = [
       [{}, 400, 'BAD_REQUEST'],
@@ -304,6 +319,8 @@ describe('REST API (inject)', () => {
       [{ points: [{ x: 40, y: 1, label: 'positive' }] }, 400, 'PROMPT_INVALID'],
       [{ points: [], box: { x0: 5, y0: 5, x1: 2, y1: 9 } }, 400, 'PROMPT_INVALID'],
       [{ points: [] }, 400, 'PROMPT_INVALID'],
+      [{ points: [{ x: 1, y: 1, label: 'positive' }], frameSeq: -1 }, 400, 'BAD_REQUEST'],
+      [{ points: [{ x: 1, y: 1, label: 'positive' }], frameSeq: 1.5 }, 400, 'BAD_REQUEST'],
     ];
     for (const [payload, status, code] of cases) {
       const r = await h.app.inject({ method: 'POST', url: '/api/prompts', payload });
@@ -336,6 +353,8 @@ describe('REST API (inject)', () => {
         .events.map((e) => [e.action, e.clientId]),
     ).toEqual([
       ['remove', 'rest'],
+      ['remove', 'rest'],
+      ['add', 'rest'],
       ['add', 'rest'],
     ]);
     expect(
@@ -572,9 +591,11 @@ describe('live WebSocket', () => {
     expect(lostState.objects[0]).toMatchObject({ lastBox, reason: 'left-view', areaPx: 0 });
 
     // Inside the last box grown by 25 % (x up to 22 + 3): a positive point on obj1, not a new object.
-    c.send({ kind: 'addPrompt', x: 24.5, y: 12, ref: 'reacquire' });
+    c.send({ kind: 'addPrompt', x: 24.5, y: 12, frameSeq: 3, ref: 'reacquire' });
     const reacquired = await c.next('state', (s) => s.prompts[0]?.points.length === 2);
     expect(reacquired.header.prompts.map((p) => p.objectId)).toEqual(['obj1']);
+    // The daemon re-seeds it on the frame the tap was placed on.
+    expect(h.prompts.specs()[0]?.frameSeq).toBe(3);
     expect(reacquired.header.prompts[0]?.points[1]).toEqual({ x: 24.5, y: 12, label: 'positive' });
     const event = h.store.promptEvents(1)[0];
     expect(event).toMatchObject({ action: 'update', objectId: 'obj1', clientName: 'Dr C' });

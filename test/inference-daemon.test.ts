@@ -1,7 +1,7 @@
 /**
  * The real inference daemon process over real ZeroMQ sockets: readiness with a boot id, the
- * versioned control handshake, masks for phantom frames with per-stage timestamps, stale frames
- * skipped, clean stop.
+ * versioned control handshake, masks for phantom frames with per-stage timestamps, a prompt seeded
+ * on the frame it was placed on, stale frames skipped, clean stop.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import {
 import { PROTOCOL_VERSION } from '../inference/protocol/version.ts';
 import { startService, type Service } from './support/processes.ts';
 import { diceAgainstLabel } from '../bench/eval/overlap-metrics.ts';
+import { interiorPointPrompt } from '../bench/eval/prompts-from-truth.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'daemon-'));
 const endpoints = {
@@ -160,6 +161,64 @@ describe('inference daemon (real process, real sockets)', () => {
       expect(diceAgainstLabel(mask, sent.get(masks.frameSeq)!.labels, target.id)).toBeGreaterThan(
         0.8,
       );
+    } finally {
+      clearInterval(pump);
+    }
+  });
+
+  it('seeds a prompt on the frame it was placed on and tracks it to the newest frame', async () => {
+    // A vessel that moves off the tapped spot within ten frames: a tap on frame A, seeded on the
+    // newest frame instead, would land beside it.
+    const A = 42;
+    const target = 3;
+    const tapFrame = phantom.frame(A);
+    const tap = interiorPointPrompt(
+      Uint8Array.from(tapFrame.labels, (v) => (v === target ? 1 : 0)),
+      W,
+      W,
+    )!;
+    expect((await request({ op: 'setPrompts', prompts: [] })).ok).toBe(true);
+    const sent = new Map<number, ReturnType<typeof phantom.frame>>();
+    let placedSeq = -1;
+    for (let index = A; index <= A + 10; index++) {
+      const s = await publishFrame(index);
+      sent.set(s.header.seq, s.frame);
+      if (index === A) placedSeq = s.header.seq;
+      await new Promise((r) => setTimeout(r, 33));
+    }
+    const set = await request({
+      op: 'setPrompts',
+      prompts: [
+        {
+          objectId: 'placed',
+          points: [{ x: tap.x, y: tap.y, label: 'positive' }],
+          frameSeq: placedSeq,
+        },
+      ],
+    });
+    expect(set.ok).toBe(true);
+    let index = A + 11;
+    const pump = setInterval(() => {
+      void publishFrame(index++).then((s) => sent.set(s.header.seq, s.frame));
+    }, 33);
+    try {
+      for (;;) {
+        const m = await nextOf('masks');
+        const masks = parseHeader(MasksHeader, m.header, 'masks');
+        const obj = masks.objects.find((o) => o.objectId === 'placed');
+        const shown = sent.get(masks.frameSeq);
+        if (!obj || !shown) continue;
+        expect(masks.frameSeq).toBeGreaterThan(placedSeq + 9);
+        // The tapped spot is no longer on the vessel…
+        expect(shown.labels[Math.round(tap.y) * W + Math.round(tap.x)]).not.toBe(target);
+        // …but the mask is.
+        const mask = decodeRle(
+          new Uint8Array(m.body.subarray(obj.rleOffset, obj.rleOffset + obj.rleLength)),
+          new Uint8Array(W * W),
+        );
+        expect(diceAgainstLabel(mask, shown.labels, target)).toBeGreaterThan(0.7);
+        break;
+      }
     } finally {
       clearInterval(pump);
     }

@@ -202,13 +202,14 @@ describe('tracked prompts on the phantom (built-in model)', () => {
     const pa = tapInside(first, a!.id);
     const pb = tapInside(first, b!.id);
     const tracker = newTracker();
-    tracker.setPrompts([pa, pb]);
+    expect(tracker.setPrompts([pa, pb])).toEqual([pa.objectId, pb.objectId]); // both new
     for (let i = 0; i < 5; i++) await step(tracker, phantom.frame(i));
     // A negative point just outside object a's boundary, on the current frame.
     const f5 = phantom.frame(5);
     const ra = tracker.state(pa.objectId)!.last!;
     const neg = { x: ra.box.x1 + 3, y: ra.centroid.y, label: 'negative' as const };
-    tracker.setPrompts([{ ...pa, points: [...pa.points, neg] }, pb]);
+    // Only a changed: it is the one the daemon seeds on the frame the point was placed on.
+    expect(tracker.setPrompts([{ ...pa, points: [...pa.points, neg] }, pb])).toEqual([pa.objectId]);
     expect(tracker.state(pa.objectId)!.pending).toEqual([neg]);
     const after = (await step(tracker, f5)).get(pa.objectId)!;
     expect(after.state).not.toBe('lost');
@@ -216,8 +217,8 @@ describe('tracked prompts on the phantom (built-in model)', () => {
     expect(m.data[Math.floor(neg.y) * m.width + Math.floor(neg.x)]).toBe(0);
     expect(tracker.state(pa.objectId)!.attached).toHaveLength(1);
     expect(tracker.state(pa.objectId)!.pending).toEqual([]);
-    // Removing b: it is no longer observed or reported.
-    tracker.setPrompts([{ ...pa, points: [...pa.points, neg] }]);
+    // Removing b: it is no longer observed or reported (and a is unchanged).
+    expect(tracker.setPrompts([{ ...pa, points: [...pa.points, neg] }])).toEqual([]);
     const reports = await step(tracker, phantom.frame(6));
     expect([...reports.keys()]).toEqual([pa.objectId]);
     expect(tracker.state(pb.objectId)).toBeUndefined();

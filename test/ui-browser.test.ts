@@ -259,8 +259,9 @@ describe.runIf(chromiumAvailable())('tablet UI in chromium', () => {
     expect((await listed('obj1'))?.text).toContain('tracking q 0.95');
   });
 
-  it('turns a click into an addPrompt at the image coordinates under it', async () => {
+  it('turns a click into an addPrompt at the image coordinates under it, naming the frame shown', async () => {
     await page.waitForSelector('#live[data-frame-seq]');
+    const shownBefore = Number(await page.locator('#live').getAttribute('data-frame-seq'));
     const target = { x: 100.5, y: 60.25 };
     const rect = await clickImage(target);
     const tolerance = 1.5 / Math.min(rect.width / W, rect.height / H); // a CSS pixel and a half
@@ -270,6 +271,11 @@ describe.runIf(chromiumAvailable())('tablet UI in chromium', () => {
     expect(added.points[0]!.label).toBe('positive');
     expect(Math.abs(added.points[0]!.x - target.x)).toBeLessThan(tolerance);
     expect(Math.abs(added.points[0]!.y - target.y)).toBeLessThan(tolerance);
+    // The frame on screen at the tap goes to the daemon with the prompt (it seeds it there).
+    const shownAfter = Number(await page.locator('#live').getAttribute('data-frame-seq'));
+    const spec = prompts.specs().find((p) => p.objectId === added.objectId);
+    expect(spec?.frameSeq).toBeGreaterThanOrEqual(shownBefore);
+    expect(spec?.frameSeq).toBeLessThanOrEqual(shownAfter);
     const event = store.promptEvents(1)[0];
     expect(event).toMatchObject({
       action: 'add',

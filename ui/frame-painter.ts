@@ -77,6 +77,11 @@ export class FramePainter {
     this.overlayCtx = octx;
   }
 
+  /** The `seq` of the shown frame (a tap names it: the daemon seeds the prompt on it), or null. */
+  shownFrameSeq(): number | null {
+    return this.stats.frameSeq;
+  }
+
   /** Size of the shown image (original pixels), null before the first frame. */
   imageSize(): Size | null {
     return this.size;

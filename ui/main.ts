@@ -49,10 +49,14 @@ function tap(canvas: HTMLCanvasElement, event: MouseEvent, label: 'positive' | '
   if (p === null) return;
   const x = Math.round(p.x * 100) / 100;
   const y = Math.round(p.y * 100) / 100;
+  // The frame on screen: the daemon seeds the prompt on it, not on the newest frame it has.
+  const seq = painter?.shownFrameSeq() ?? null;
+  const placed = seq === null ? {} : { frameSeq: seq };
   const selected = store.get().selected;
   store.update({ lastError: null });
-  if (selected !== null) connection.send({ kind: 'addPoint', objectId: selected, x, y, label });
-  else if (label === 'positive') connection.send({ kind: 'addPrompt', x, y });
+  if (selected !== null) {
+    connection.send({ kind: 'addPoint', objectId: selected, x, y, label, ...placed });
+  } else if (label === 'positive') connection.send({ kind: 'addPrompt', x, y, ...placed });
 }
 
 function onCanvas(canvas: HTMLCanvasElement): void {

@@ -213,6 +213,8 @@ export type ServerMessage =
 const Coord = NumberSchema({ minimum: -1e6, maximum: 1e6 });
 const Ref = Optional(StringSchema({ maxLength: 64 }));
 const ObjectId = StringSchema({ minLength: 1, maxLength: 64 });
+/** The frame shown when the user tapped (its `seq`): the daemon seeds the prompt on that frame. */
+const FrameSeq = Optional(Integer({ minimum: 0 }));
 export const PointLabel = Union([Literal('positive'), Literal('negative')]);
 export const PromptPoint = ObjectSchema(
   { x: Coord, y: Coord, label: PointLabel },
@@ -236,9 +238,15 @@ export const ClientMessage = Union([
    * A tap: a positive point that starts a new object, unless it falls near where a lost object was
    * last seen: then it re-acquires that object (appliance/live/reacquire.ts).
    */
-  msg('addPrompt', { x: Coord, y: Coord }),
+  msg('addPrompt', { x: Coord, y: Coord, frameSeq: FrameSeq }),
   /** A refining point on an existing object. */
-  msg('addPoint', { objectId: ObjectId, x: Coord, y: Coord, label: PointLabel }),
+  msg('addPoint', {
+    objectId: ObjectId,
+    x: Coord,
+    y: Coord,
+    label: PointLabel,
+    frameSeq: FrameSeq,
+  }),
   msg('removePrompt', { objectId: ObjectId }),
   msg('setMode', { mode: Union([Literal('paired'), Literal('newest')]) }),
   /** `t`: the client's clock (ms); answered by `pong {t, serverNs}`. */

@@ -113,17 +113,20 @@ export class TabletSession {
       case 'addPrompt': {
         const point = { x: m.x, y: m.y, label: 'positive' } as const;
         const lost = this.deps.lostObjectAt(point);
+        const placed = { frameSeq: m.frameSeq };
         this.answer(
           lost === null
-            ? prompts.add({ points: [point] }, this.actor)
-            : prompts.addPoint(lost, point, this.actor),
+            ? prompts.add({ points: [point] }, this.actor, placed)
+            : prompts.addPoint(lost, point, this.actor, placed),
           m.ref,
         );
         break;
       }
       case 'addPoint':
         this.answer(
-          prompts.addPoint(m.objectId, { x: m.x, y: m.y, label: m.label }, this.actor),
+          prompts.addPoint(m.objectId, { x: m.x, y: m.y, label: m.label }, this.actor, {
+            frameSeq: m.frameSeq,
+          }),
           m.ref,
         );
         break;

@@ -48,7 +48,8 @@ export function promptRoutes(
     '/api/prompts',
     { schema: { body: AddPromptBody, response: { 201: AddPromptReply, ...errors } } },
     (request, reply) => {
-      const result = deps.prompts.add(request.body, actor(request));
+      const { frameSeq, ...input } = request.body;
+      const result = deps.prompts.add(input, actor(request), { frameSeq });
       if (!result.ok) return refuse(reply, result);
       void reply.code(201);
       return { prompt: result.value };

@@ -27,6 +27,13 @@ export const AddPromptBody = Type.Object(
   {
     points: Type.Array(PromptPoint, { maxItems: MAX_POINTS_PER_OBJECT }),
     box: Type.Optional(PromptBox),
+    frameSeq: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'the frame the prompt was placed on (its seq): the daemon seeds it there and tracks it to the newest frame',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

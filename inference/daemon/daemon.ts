@@ -30,6 +30,7 @@ import { PROTOCOL_VERSION } from '../protocol/version.ts';
 import { DaemonCounters } from './counters.ts';
 import { handleRequest, failure, type ControlState } from './control.ts';
 import { chooseObjects, delayBeforeCycleMs, ema, isStale } from './cycle-plan.ts';
+import { FrameHistory } from './frame-history.ts';
 import { SerialSender } from './serial-sender.ts';
 import { PromptPropagation } from '../tracking/prompt-propagation.ts';
 import { isProbe } from '../tracking/object-track.ts';
@@ -38,6 +39,13 @@ import { IntensityGatedStrategy } from '../../volume/gated-strategy.ts';
 import { trackerKey, trackingSetupFor } from './tracking-setup.ts';
 
 const now = (): bigint => process.hrtime.bigint();
+
+/** Frames kept for prompts placed on an earlier frame: about 0.8 s at 30 frames/s. */
+const HISTORY_FRAMES = 24;
+/** How far (frames) the kept frame may be from the one a prompt names (busy daemons miss frames). */
+const PLACED_FRAME_MAX_GAP = 2;
+/** Frames between the placed-on frame and the newest one that a placed prompt is tracked through. */
+const CATCH_UP_FRAMES = 3;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function ensureIpcDir(endpoint: string): void {
@@ -79,6 +87,12 @@ export class InferenceDaemon {
   private trackedPrompts: ControlState['prompts'] | undefined;
   /** Lost objects searched for in the previous cycle (searched every other cycle). */
   private searchedLastCycle = new Set<string>();
+  /** The last frames received, for prompts placed on an earlier frame. */
+  private readonly history = new FrameHistory<{ header: FrameHeader; frame: Frame }>(
+    HISTORY_FRAMES,
+  );
+  /** Changed objects whose prompt names the frame it was placed on: objectId → frame seq. */
+  private placedOn = new Map<string, number>();
 
   constructor(
     private readonly config: InferenceConfig,
@@ -180,6 +194,25 @@ export class InferenceDaemon {
       if (!message) continue;
       const receivedAtNs = now();
       this.counters.framesReceived += 1;
+      let header: FrameHeader;
+      let frame: Frame;
+      try {
+        const { header: raw, body } = decodeEnvelope(message);
+        header = parseHeader(FrameHeader, raw, 'frame');
+        frame = {
+          width: header.width,
+          height: header.height,
+          channels: header.channels,
+          data: body,
+        };
+      } catch (e) {
+        this.log(`frame refused: ${e instanceof ProtocolError ? e.message : String(e)}`);
+        continue;
+      }
+      this.history.add(header.seq, { header, frame });
+      // With no prompts nothing is encoded: the last embedding grows old and must not seed the next
+      // prompt (the decode loop waits for a fresh one).
+      if (this.state.prompts.size === 0) this.latest = undefined;
       if (this.state.paused || this.state.prompts.size === 0) continue;
       const wait = delayBeforeCycleMs(
         this.config.schedule,
@@ -189,18 +222,10 @@ export class InferenceDaemon {
       );
       if (wait > 0) await sleep(wait);
       try {
-        const { header: raw, body } = decodeEnvelope(message);
-        const header = parseHeader(FrameHeader, raw, 'frame');
         if (isStale(now(), BigInt(header.capturedAtNs), this.config.tickPeriodMs)) {
           this.counters.framesSkippedStale += 1;
           continue;
         }
-        const frame: Frame = {
-          width: header.width,
-          height: header.height,
-          channels: header.channels,
-          data: body,
-        };
         const encodeStartNs = now();
         const embedding = await this.state.host.encode(frame);
         const encodeEndNs = now();
@@ -253,9 +278,18 @@ export class InferenceDaemon {
   private async decodeAndPublish(latest: LatestEmbedding): Promise<void> {
     const { embedding, header, encodeStartNs, encodeEndNs } = latest;
     const tick = this.config.tickPeriodMs;
-    const sinceEncodeMs = Number(now() - encodeStartNs) / 1e6;
     const tracker = this.trackerFor(trackerKey(embedding.modelSha256, header), header);
-    const slots = [...this.state.prompts.keys()].map((objectId) => {
+    let notYetSeen = new Set<string>();
+    try {
+      notYetSeen = await this.seedOnPlacedFrames(tracker, latest);
+    } catch (e) {
+      this.log(
+        `seeding on the placed-on frame failed: ${isEngineError(e) ? e.message : String(e)}`,
+      );
+    }
+    const sinceEncodeMs = Number(now() - encodeStartNs) / 1e6;
+    const ids = [...this.state.prompts.keys()].filter((id) => !notYetSeen.has(id));
+    const slots = ids.map((objectId) => {
       const track = tracker.state(objectId);
       return {
         objectId,
@@ -359,10 +393,67 @@ export class InferenceDaemon {
       this.trackedPrompts = undefined;
     }
     if (this.trackedPrompts !== this.state.prompts) {
-      this.tracker.tracker.setPrompts([...this.state.prompts.values()]);
+      const changed = this.tracker.tracker.setPrompts([...this.state.prompts.values()]);
       this.trackedPrompts = this.state.prompts;
+      for (const id of changed) {
+        const seq = this.state.prompts.get(id)?.frameSeq;
+        if (seq === undefined) this.placedOn.delete(id);
+        else this.placedOn.set(id, seq);
+      }
     }
     return this.tracker.tracker;
+  }
+
+  /**
+   * Prompts placed on an earlier frame than the newest (a tablet shows a frame some time after it
+   * was captured, and the anatomy moves meanwhile): their change is seeded on the frame they were
+   * placed on, then tracked through up to CATCH_UP_FRAMES of the kept frames since; the cycle's
+   * step then observes them on the newest frame. A frame no longer kept falls back to the newest.
+   * Returns the objects placed on a frame newer than this cycle's: they wait for it.
+   */
+  private async seedOnPlacedFrames(
+    tracker: Tracker,
+    latest: LatestEmbedding,
+  ): Promise<Set<string>> {
+    const notYetSeen = new Set<string>();
+    if (this.placedOn.size === 0) return notYetSeen;
+    const bySeq = new Map<number, string[]>();
+    for (const [id, seq] of this.placedOn) {
+      if (tracker.state(id) !== undefined) bySeq.set(seq, [...(bySeq.get(seq) ?? []), id]);
+    }
+    this.placedOn = new Map();
+    const newest = latest.header;
+    for (const [seq, ids] of bySeq) {
+      if (seq === newest.seq) continue; // placed on this cycle's frame: the cycle's step seeds it
+      if (seq > newest.seq && seq - newest.seq <= HISTORY_FRAMES) {
+        // A tablet showed a frame this cycle's embedding predates: seeded when it is encoded.
+        for (const id of ids) {
+          this.placedOn.set(id, seq);
+          notYetSeen.add(id);
+        }
+        continue;
+      }
+      const placed = this.history.nearest(seq, PLACED_FRAME_MAX_GAP);
+      const usable =
+        placed !== undefined &&
+        placed.seq < newest.seq &&
+        placed.item.header.sourceId === newest.sourceId &&
+        placed.item.header.width === newest.width &&
+        placed.item.header.height === newest.height;
+      if (!usable) {
+        this.log(
+          `prompt of ${ids.join(', ')} was placed on frame ${seq}, which is no longer kept: seeded on frame ${newest.seq}`,
+        );
+        continue;
+      }
+      const path = [placed, ...this.history.between(placed.seq, newest.seq, CATCH_UP_FRAMES)];
+      for (const { item } of path) {
+        const embedding = await this.state.host.encode(item.frame);
+        if (embedding.modelSha256 !== latest.embedding.modelSha256) return notYetSeen; // switched
+        await tracker.step(embedding, toGrey(item.frame), ids);
+      }
+    }
+    return notYetSeen;
   }
 
   async stop(): Promise<void> {

@@ -48,6 +48,12 @@ export const PromptSpec = Type.Object({
   objectId: Type.String({ minLength: 1, maxLength: 64 }),
   points: Type.Array(Type.Object({ x: Num, y: Num, label: PointLabel }), { maxItems: 64 }),
   box: Type.Optional(Type.Object({ x0: Num, y0: Num, x1: Num, y1: Num })),
+  /**
+   * The frame its newest points or box were placed on (the frame the user saw). The daemon seeds the
+   * change on that frame when it still holds it, and tracks it through the frames since; absent:
+   * the newest frame.
+   */
+  frameSeq: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type PromptSpec = Static<typeof PromptSpec>;
 

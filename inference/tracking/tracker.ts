@@ -69,8 +69,12 @@ export class Tracker {
     readonly params: TrackingParams = DEFAULT_TRACKING_PARAMS,
   ) {}
 
-  /** Replaces the user's prompt set; see prompt-diff.ts for what each kind of change does. */
-  setPrompts(prompts: readonly UserPrompt[]): void {
+  /**
+   * Replaces the user's prompt set; see prompt-diff.ts for what each kind of change does. Returns
+   * the objects whose prompt changed (new, re-seeded or corrected): the ones whose next observation
+   * is the first with the new prompt.
+   */
+  setPrompts(prompts: readonly UserPrompt[]): string[] {
     const diff = diffPrompts(this.prompts, prompts);
     for (const id of diff.removed) this.tracks.delete(id);
     for (const p of [...diff.added, ...diff.reseeded]) {
@@ -81,6 +85,7 @@ export class Tracker {
       if (t) this.tracks.set(c.objectId, withCorrections(t, c.points));
     }
     this.prompts = new Map(prompts.map((p) => [p.objectId, p]));
+    return [...diff.added, ...diff.reseeded, ...diff.corrected].map((p) => p.objectId);
   }
 
   objectIds(): string[] {
