@@ -202,8 +202,11 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const gscale = add(wMean(gmag), k(1e-6));
 
   // ---- interior appearance and region cost -----------------------------------------------------------
-  // Box prompts: the interior sample is the centre part of the box, read at one fixed scale.
-  const rseed = op('Max', [mul(minAxes(rmax, [0, 1]), k(p.seedBoxFraction)), k(p.minRadius * 1.5)]);
+  // Box prompts: the interior sample is the centre part of the box, read at one fixed scale: a large
+  // part for a box alone, a small one when a positive point comes with the box (see params.ts).
+  const hasPositive = op('Min', [count(pos), k(1)]);
+  const seedFraction = blend(hasPositive, k(p.seedBoxPointFraction), k(p.seedBoxFraction));
+  const rseed = op('Max', [mul(minAxes(rmax, [0, 1]), seedFraction), k(p.minRadius * 1.5)]);
   const wSeed = mul(mul(r, r), castF(op('LessOrEqual', [r, rseed])));
   const seedChannel = op('Gather', [samples, g.constant('int64', [], [p.seedScaleIndex])], {
     axis: { i: 0 },
