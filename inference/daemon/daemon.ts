@@ -39,6 +39,7 @@ import { IntensityGatedStrategy } from '../../volume/gated-strategy.ts';
 import { trackerKey, trackingSetupFor } from './tracking-setup.ts';
 
 const now = (): bigint => process.hrtime.bigint();
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Frames kept for prompts placed on an earlier frame: about 0.8 s at 30 frames/s. */
 const HISTORY_FRAMES = 24;
@@ -46,7 +47,6 @@ const HISTORY_FRAMES = 24;
 const PLACED_FRAME_MAX_GAP = 2;
 /** Frames between the placed-on frame and the newest one that a placed prompt is tracked through. */
 const CATCH_UP_FRAMES = 3;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function ensureIpcDir(endpoint: string): void {
   if (endpoint.startsWith('ipc://'))
