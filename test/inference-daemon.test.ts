@@ -224,6 +224,35 @@ describe('inference daemon (real process, real sockets)', () => {
     }
   });
 
+  it('does not seed the first prompt after a pause in prompting on a frame from before it', async () => {
+    // Masks for 'placed' came from the previous test's frames; then no prompts for a while.
+    expect((await request({ op: 'setPrompts', prompts: [] })).ok).toBe(true);
+    const before = seq;
+    for (let i = 0; i < 3; i++) {
+      await publishFrame(100 + i);
+      await new Promise((r) => setTimeout(r, 33));
+    }
+    const set = await request({
+      op: 'setPrompts',
+      prompts: [{ objectId: 'fresh', points: [{ x: W / 2, y: W / 2, label: 'positive' }] }],
+    });
+    expect(set.ok).toBe(true);
+    let index = 103;
+    const pump = setInterval(() => void publishFrame(index++), 33);
+    try {
+      for (;;) {
+        const masks = parseHeader(MasksHeader, (await nextOf('masks')).header, 'masks');
+        if (!masks.objects.some((o) => o.objectId === 'fresh')) continue;
+        // Its first mask is computed on a frame sent after the prompt, not on the last frame
+        // encoded while there were prompts (before the pause).
+        expect(masks.frameSeq).toBeGreaterThanOrEqual(before + 3);
+        break;
+      }
+    } finally {
+      clearInterval(pump);
+    }
+  });
+
   it('never starts a frame older than one tick: it is counted as skipped', async () => {
     const before = parseHeader(StatusHeader, (await nextOf('status')).header, 'status').stats
       .framesSkippedStale;
