@@ -1,7 +1,7 @@
 /**
  * The live loop end to end, with the three real services under the real supervisor: a prompt on a
- * phantom structure gives masks on the tablet stream that match the ground truth of the frames they
- * were computed on; killing the inference daemon, the supervisor restarts it and masks for the same
+ * phantom structure, naming the frame it was placed on, is seeded on that frame and gives masks on
+ * the tablet stream that match the ground truth of the frames they were computed on; killing the inference daemon, the supervisor restarts it and masks for the same
  * prompt resume without a new tap (the recovery time is printed, not asserted).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,8 @@ describe('live loop: capture → inference → appliance → tablet (real proces
 
   it('a prompt on a phantom structure gives masks with Dice ≥ 0.8 on the frames they were computed on', async () => {
     await waitFor('a synthetic frame', () => recorder.frames.some((f) => f.synthetic));
-    const index = recorder.frames.at(-1)!.synthetic!.index;
+    const shown = recorder.frames.at(-1)!;
+    const index = shown.synthetic!.index;
     const target = phantom
       .frame(index)
       .objects.filter((o) => o.kind !== 'reflector' && o.kind !== 'organ' && o.inViewFraction === 1)
@@ -57,10 +58,15 @@ describe('live loop: capture → inference → appliance → tablet (real proces
       headers: { 'content-type': 'application/json', 'x-client-name': 'live-loop test' },
       body: JSON.stringify({
         points: [{ x: target.centroid.x, y: target.centroid.y, label: 'positive' }],
+        frameSeq: shown.seq, // the frame the tap was computed on
       }),
     });
     expect(res.status).toBe(201);
     objectId = ((await res.json()) as { prompt: { objectId: string } }).prompt.objectId;
+    // The frame reached the daemon with the prompt: it was seeded there, then tracked to the newest.
+    await waitFor('the prompt seeded on its frame', () =>
+      stack.lines.some((l) => l.includes(`prompt of ${objectId} placed on frame ${shown.seq}:`)),
+    );
     await waitFor(
       'five masked frames',
       () => recorder.kept.filter((k) => k.masks.has(objectId)).length >= 5,

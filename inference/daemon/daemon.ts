@@ -452,6 +452,9 @@ export class InferenceDaemon {
         if (embedding.modelSha256 !== latest.embedding.modelSha256) return notYetSeen; // switched
         await tracker.step(embedding, toGrey(item.frame), ids);
       }
+      this.log(
+        `prompt of ${ids.join(', ')} placed on frame ${seq}: seeded on frame ${placed.seq}, tracked through ${path.length - 1} kept frame(s) to frame ${newest.seq}`,
+      );
     }
     return notYetSeen;
   }
