@@ -16,7 +16,8 @@ import { seededRandom } from '../capture/phantom/seeded-random.ts';
 import { createPhantom, phantomStill } from '../capture/phantom/index.ts';
 import { farthestInteriorPixel } from '../inference/engine/distance-transform.ts';
 import { dice } from '../bench/eval/overlap-metrics.ts';
-import { jitteredBox, objectSeed } from '../bench/eval/prompts-from-truth.ts';
+import { boxPrompt, objectSeed } from '../bench/eval/prompts-from-truth.ts';
+import { componentMask, connectedComponents } from '../bench/eval/components.ts';
 
 /** A speckled frame with a dark ellipse; returns the frame and its exact mask. */
 function ellipseFrame(
@@ -135,22 +136,15 @@ describe('built-in model', () => {
     // draws around the organ (label 1); its centre lies on a vessel inside the organ. With a small
     // centre sample (30 % of the box) the vessel was taken for the interior: Dice 0.04.
     const f = createPhantom({ seed: 707 }).frame(60);
-    const truth = Uint8Array.from(f.labels, (l) => (l === 1 ? 1 : 0));
-    let [minX, minY, maxX, maxY] = [f.width, f.height, 0, 0];
-    truth.forEach((v, i) => {
-      if (!v) return;
-      const x = i % f.width;
-      const y = Math.floor(i / f.width);
-      [minX, minY] = [Math.min(minX, x), Math.min(minY, y)];
-      [maxX, maxY] = [Math.max(maxX, x), Math.max(maxY, y)];
+    // The evaluation's own path: object 0 of the label image, its loosened box.
+    const [organ] = connectedComponents({
+      width: f.width,
+      height: f.height,
+      labels: Uint32Array.from(f.labels),
     });
-    const box = jitteredBox(
-      { minX, minY, maxX, maxY },
-      f.width,
-      f.height,
-      0.4,
-      objectSeed(1, 'phantom-707-00060.png#0'),
-    );
+    expect(organ?.label).toBe(1);
+    const truth = componentMask(organ!, f.width, f.height);
+    const box = boxPrompt(organ!, f.width, f.height, 0.4, objectSeed(1, 'phantom-707-00060.png#0'));
     const centre =
       f.labels[Math.floor((box.y0 + box.y1) / 2) * f.width + Math.floor((box.x0 + box.x1) / 2)];
     expect(centre).not.toBe(1);
