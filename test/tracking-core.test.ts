@@ -17,6 +17,7 @@ import {
   type ObservationFeatures,
 } from '../inference/tracking/track-quality.ts';
 import { searchByAppearance } from '../inference/tracking/reacquire-search.ts';
+import { planPrompt } from '../inference/tracking/prompt-propagation.ts';
 import { withoutSmallerOverlaps } from '../inference/tracking/exclusive-masks.ts';
 import {
   DEFAULT_TRACKING_PARAMS as P,
@@ -366,6 +367,44 @@ describe('re-acquisition search', () => {
       noEchoGrey: -1,
     });
     expect(volumeSlice!.distance).toBeLessThan(0.9);
+  });
+
+  it("probes a lost object inside a much larger neighbour's mask, not under one of its own size", () => {
+    // A dark vessel (radius 12) lost at (100, 80), still there; an organ's star-shaped mask covers it.
+    const g = scene([{ x: 100, y: 80 }]);
+    const vessel = disc(W, H, 100, 80, 12);
+    const box = summarizeMask(vessel).box!;
+    const sighting = {
+      mask: vessel,
+      logits: { width: 8, height: 8, logits: new Float32Array(64) },
+      area: summarizeMask(vessel).area,
+      box,
+      centroid: { x: 100, y: 80 },
+      interior: { x: 100, y: 80 },
+      appearance,
+      borderShare: 0,
+    };
+    const lost = {
+      ...seededTrack('vessel', { points: [] }),
+      seed: undefined,
+      lastGood: sighting,
+      reference: { area: sighting.area, appearance, samples: 10 },
+      framesSinceGood: 3,
+    };
+    const neighbour = (x: number, r: number) => {
+      const m = disc(W, H, x, 80, r);
+      const s = summarizeMask(m);
+      return { mask: m, area: s.area, box: s.box!, interior: { x, y: 80 } };
+    };
+    const nearVessel = (p: { x: number; y: number } | undefined) =>
+      p !== undefined && Math.hypot(p.x - 100, p.y - 80) <= 4;
+    const params = { ...P, useBox: false };
+    // An organ more than twice its size does not rule the vessel's ground out …
+    const underOrgan = planPrompt(lost, W, H, params, g, [neighbour(118, 30)]);
+    expect(nearVessel(underOrgan?.points[0])).toBe(true);
+    // … an object of its own size on the same ground does: the probe is not placed there.
+    const underTwin = planPrompt(lost, W, H, params, g, [neighbour(104, 16)]);
+    expect(nearVessel(underTwin?.points[0])).toBe(false);
   });
 
   it('reaches further the longer an object is lost, up to a limit', () => {

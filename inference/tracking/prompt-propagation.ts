@@ -9,6 +9,7 @@ import { maskArea, type BinaryMask } from '../engine/mask.ts';
 import type { Prompt, PromptPoint } from '../engine/prompts.ts';
 import type { Embedding, Segmenter } from '../engine/types.ts';
 import { expandBox, type PixelBox } from './mask-geometry.ts';
+import { SMALLER_AREA_RATIO } from './exclusive-masks.ts';
 import { searchByAppearance } from './reacquire-search.ts';
 import { referenceRadius, type ObjectTrack } from './object-track.ts';
 import type { Neighbour, Observation, TrackingStrategy } from './tracking-strategy.ts';
@@ -67,10 +68,7 @@ export function planPrompt(
           appearance: reference.appearance,
           contrastTolerance: params.contrastTolerance,
           noEchoGrey: params.noEchoGrey,
-          occupied: (x, y) => {
-            const i = Math.floor(y) * width + Math.floor(x);
-            return others.some((o) => o.mask.data[i] === 1);
-          },
+          occupied: occupiedBy(others, reference.area, width),
         })
       : undefined;
   if (hit && hit.distance >= 1) return null; // nothing there looks like it
@@ -83,6 +81,25 @@ export function planPrompt(
     points: [clampPoint({ x: at.x, y: at.y, label: 'positive' }, width, height)],
     ...(params.useBox ? { box: asPromptBox(box) } : {}),
     ...(params.useMaskPrior && stayed ? { previousMask: seen.logits } : {}),
+  };
+}
+
+/**
+ * Whether a pixel is ground that another object shows, for a lost object of `area` px. A neighbour
+ * more than twice its size does not count: a small structure can lie inside a large one's mask (a
+ * vessel in an organ, whose star-shaped mask covers it; or touching it, where the organ's mask spread
+ * over it once the vessel was lost), the same rule by which exclusive masks give such pixels to the
+ * smaller object.
+ */
+function occupiedBy(
+  others: readonly Neighbour[],
+  area: number,
+  width: number,
+): (x: number, y: number) => boolean {
+  const occupying = others.filter((o) => SMALLER_AREA_RATIO * o.area <= area);
+  return (x, y) => {
+    const i = Math.floor(y) * width + Math.floor(x);
+    return occupying.some((o) => o.mask.data[i] === 1);
   };
 }
 
