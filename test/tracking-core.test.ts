@@ -7,7 +7,8 @@ import {
   summarizeMask,
   viewBorderShare,
 } from '../inference/tracking/mask-geometry.ts';
-import type { DecodeResult, Embedding } from '../inference/engine/types.ts';
+import type { DecodeResult, Embedding, Segmenter } from '../inference/engine/types.ts';
+import type { Prompt } from '../inference/engine/prompts.ts';
 import { seededTrack, withCorrections } from '../inference/tracking/object-track.ts';
 import { Tracker } from '../inference/tracking/tracker.ts';
 import type { TrackingStrategy } from '../inference/tracking/tracking-strategy.ts';
@@ -17,7 +18,7 @@ import {
   type ObservationFeatures,
 } from '../inference/tracking/track-quality.ts';
 import { searchByAppearance } from '../inference/tracking/reacquire-search.ts';
-import { planPrompt } from '../inference/tracking/prompt-propagation.ts';
+import { planPrompt, PromptPropagation } from '../inference/tracking/prompt-propagation.ts';
 import { withoutSmallerOverlaps } from '../inference/tracking/exclusive-masks.ts';
 import {
   DEFAULT_TRACKING_PARAMS as P,
@@ -521,5 +522,58 @@ describe('exclusive masks', () => {
       expect(organ.mask!.data[44 * W + 40]).toBe(exclusiveMasks ? 0 : 1);
       expect(tracker.state('organ')!.last!.area).toBe(organArea);
     }
+  });
+});
+
+describe('a tap on ground another object shows', () => {
+  const W = 96;
+  const organ = disc(W, W, 48, 48, 30);
+  const vessel = disc(W, W, 40, 44, 8);
+  const lowRes = { width: 8, height: 8, logits: new Float32Array(64) };
+  const embedding = { imageWidth: W, imageHeight: W } as Embedding;
+  // A model that answers the tap with the organ, and the smallest box around it with the vessel.
+  const segmenter = (vesselScore: number): Segmenter & { calls: number } => {
+    const s = {
+      modelId: 'scripted',
+      modelSha256: '',
+      calls: 0,
+      encode: () => Promise.reject(new Error('not used')),
+      decode: (_e: Embedding, prompt: Prompt) => {
+        s.calls++;
+        const small = prompt.box !== undefined && prompt.box.x1 - prompt.box.x0 <= W / 8 + 1;
+        return Promise.resolve({
+          mask: small ? vessel : organ,
+          score: small ? vesselScore : prompt.box ? 0.7 : 0.4,
+          lowResLogits: lowRes,
+        } as unknown as DecodeResult);
+      },
+    };
+    return s;
+  };
+  const tap = seededTrack('vessel', { points: [{ x: 40, y: 44, label: 'positive' }] });
+  const shownOrgan = {
+    mask: organ,
+    area: summarizeMask(organ).area,
+    box: summarizeMask(organ).box!,
+    interior: { x: 48, y: 48 },
+  };
+
+  it("takes the boxes around the tap when its mask is another object's, and keeps it otherwise", async () => {
+    const grey = new Uint8Array(W * W).fill(100);
+    const m = segmenter(0.5);
+    const seen = await new PromptPropagation(m, P).observe(embedding, grey, tap, [shownOrgan]);
+    expect(seen!.mask).toBe(vessel);
+    expect(m.calls).toBe(4); // the tap and its three boxes
+    // Nobody shows the organ yet: the tap's own answer stands, with one decode.
+    const alone = segmenter(0.5);
+    expect((await new PromptPropagation(alone, P).observe(embedding, grey, tap, []))!.mask).toBe(
+      organ,
+    );
+    expect(alone.calls).toBe(1);
+    // A box that answers worse than the tap, or with the same organ again, does not replace it.
+    const weak = segmenter(0.2);
+    expect(
+      (await new PromptPropagation(weak, P).observe(embedding, grey, tap, [shownOrgan]))!.mask,
+    ).toBe(organ);
   });
 });

@@ -8,7 +8,7 @@
 import { maskArea, type BinaryMask } from '../engine/mask.ts';
 import type { Prompt, PromptPoint } from '../engine/prompts.ts';
 import type { Embedding, Segmenter } from '../engine/types.ts';
-import { expandBox, type PixelBox } from './mask-geometry.ts';
+import { expandBox, maskIou, summarizeMask, type PixelBox } from './mask-geometry.ts';
 import { SMALLER_AREA_RATIO } from './exclusive-masks.ts';
 import { searchByAppearance } from './reacquire-search.ts';
 import { referenceRadius, type ObjectTrack } from './object-track.ts';
@@ -125,6 +125,12 @@ export function seedFallbacks(seed: Prompt, width: number, height: number): Prom
   });
 }
 
+/** Whether `mask` is, for the most part, a mask another object shows (IoU at least 0.5). */
+function duplicates(mask: BinaryMask, others: readonly Neighbour[]): boolean {
+  const { box } = summarizeMask(mask);
+  return others.some((o) => maskIou(mask, box, o.mask, o.box) >= 0.5);
+}
+
 export class PromptPropagation implements TrackingStrategy {
   readonly name = 'prompt-propagation';
 
@@ -148,6 +154,20 @@ export class PromptPropagation implements TrackingStrategy {
       for (const alternative of seedFallbacks(track.seed, width, height)) {
         const r = await this.segmenter.decode(embedding, alternative);
         if (this.plausible(r.mask, r.score, width * height) && r.score > best.score) best = r;
+      }
+    } else if (track.seed && duplicates(best.mask, others)) {
+      // A new tap whose mask is another object's mask was meant for something else (a vessel
+      // inside an organ that is already tracked): the boxes around the tap, when one gives a
+      // plausible mask of its own that scores at least as well.
+      for (const alternative of seedFallbacks(track.seed, width, height)) {
+        const r = await this.segmenter.decode(embedding, alternative);
+        if (
+          this.plausible(r.mask, r.score, width * height) &&
+          r.score >= best.score &&
+          !duplicates(r.mask, others)
+        ) {
+          best = r;
+        }
       }
     }
     return {
