@@ -563,17 +563,56 @@ describe('a tap on ground another object shows', () => {
     const m = segmenter(0.5);
     const seen = await new PromptPropagation(m, P).observe(embedding, grey, tap, [shownOrgan]);
     expect(seen!.mask).toBe(vessel);
-    expect(m.calls).toBe(4); // the tap and its three boxes
-    // Nobody shows the organ yet: the tap's own answer stands, with one decode.
+    expect(m.calls).toBe(4); // the tap and its three boxes, each decoded once
+    // Nobody shows the organ yet: the tap's own answer stands.
     const alone = segmenter(0.5);
     expect((await new PromptPropagation(alone, P).observe(embedding, grey, tap, []))!.mask).toBe(
       organ,
     );
-    expect(alone.calls).toBe(1);
+    expect(alone.calls).toBe(3); // the tap and the two smallest boxes (the scale check)
     // A box that answers worse than the tap, or with the same organ again, does not replace it.
     const weak = segmenter(0.2);
     expect(
       (await new PromptPropagation(weak, P).observe(embedding, grey, tap, [shownOrgan]))!.mask,
     ).toBe(organ);
+  });
+});
+
+describe('a tap whose answer is not stable across scales', () => {
+  const W = 256;
+  const lowRes = { width: 8, height: 8, logits: new Float32Array(64) };
+  const embedding = { imageWidth: W, imageHeight: W } as Embedding;
+  const grey = new Uint8Array(W * W).fill(100);
+  const tap = seededTrack('vessel', { points: [{ x: 100, y: 100, label: 'positive' }] });
+  // The tap's answer spreads over a large neighbour; each box answers with `boxAnswer(side)`.
+  const segmenter = (boxAnswer: (side: number) => ReturnType<typeof disc>) => ({
+    modelId: 'scripted',
+    modelSha256: '',
+    encode: () => Promise.reject(new Error('not used')),
+    decode: (_e: Embedding, prompt: Prompt) =>
+      Promise.resolve({
+        mask: prompt.box ? boxAnswer(prompt.box.x1 - prompt.box.x0) : disc(W, W, 120, 110, 45),
+        score: prompt.box ? 0.5 : 0.4,
+        lowResLogits: lowRes,
+      } as unknown as DecodeResult),
+  });
+
+  it('takes the object the two smallest boxes agree on when the tap alone spread past it', async () => {
+    const vessel = disc(W, W, 100, 100, 10);
+    const nearly = disc(W, W, 100, 101, 10);
+    const seen = await new PromptPropagation(
+      segmenter((side) => (side <= W / 8 + 1 ? vessel : nearly)),
+      P,
+    ).observe(embedding, grey, tap, []);
+    expect(summarizeMask(seen!.mask).area).toBeLessThan(400);
+  });
+
+  it("keeps the tap's answer for an object larger than the small box", async () => {
+    // Each box's answer is what of a large object it can hold: they disagree.
+    const seen = await new PromptPropagation(
+      segmenter((side) => disc(W, W, 100, 100, side / 2 - 2)),
+      P,
+    ).observe(embedding, grey, tap, []);
+    expect(summarizeMask(seen!.mask).area).toBeGreaterThan(5000);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { maskArea, type BinaryMask } from '../engine/mask.ts';
 import type { Prompt, PromptPoint } from '../engine/prompts.ts';
-import type { Embedding, Segmenter } from '../engine/types.ts';
+import type { DecodeResult, Embedding, Segmenter } from '../engine/types.ts';
 import { expandBox, maskIou, summarizeMask, type PixelBox } from './mask-geometry.ts';
 import { SMALLER_AREA_RATIO } from './exclusive-masks.ts';
 import { searchByAppearance } from './reacquire-search.ts';
@@ -125,6 +125,11 @@ export function seedFallbacks(seed: Prompt, width: number, height: number): Prom
   });
 }
 
+/** A tap's own mask more than this many times the boxes' (seed scale stability) spread past its object. */
+const SPREAD_AREA_RATIO = 2;
+/** IoU at which the masks of the two smallest seed boxes are the same object. */
+const STABLE_IOU = 0.8;
+
 /** Whether `mask` is, for the most part, a mask another object shows (IoU at least 0.5). */
 function duplicates(mask: BinaryMask, others: readonly Neighbour[]): boolean {
   const { box } = summarizeMask(mask);
@@ -149,27 +154,8 @@ export class PromptPropagation implements TrackingStrategy {
     const hypothesis = track.seed ? 0 : track.hypothesis;
     const prompt = planPrompt(track, width, height, this.variant(hypothesis), grey, others);
     if (!prompt) return null;
-    let best = await this.segmenter.decode(embedding, prompt);
-    if (track.seed && !this.plausible(best.mask, best.score, width * height)) {
-      for (const alternative of seedFallbacks(track.seed, width, height)) {
-        const r = await this.segmenter.decode(embedding, alternative);
-        if (this.plausible(r.mask, r.score, width * height) && r.score > best.score) best = r;
-      }
-    } else if (track.seed && duplicates(best.mask, others)) {
-      // A new tap whose mask is another object's mask was meant for something else (a vessel
-      // inside an organ that is already tracked): the boxes around the tap, when one gives a
-      // plausible mask of its own that scores at least as well.
-      for (const alternative of seedFallbacks(track.seed, width, height)) {
-        const r = await this.segmenter.decode(embedding, alternative);
-        if (
-          this.plausible(r.mask, r.score, width * height) &&
-          r.score >= best.score &&
-          !duplicates(r.mask, others)
-        ) {
-          best = r;
-        }
-      }
-    }
+    const first = await this.segmenter.decode(embedding, prompt);
+    const best = track.seed ? await this.settleSeed(embedding, track.seed, first, others) : first;
     return {
       mask: best.mask,
       logits: best.lowResLogits,
@@ -177,6 +163,61 @@ export class PromptPropagation implements TrackingStrategy {
       result: best,
       hypothesis,
     };
+  }
+
+  /**
+   * The mask for a user's tap: the tap's own answer, or one of the boxes around it (seedFallbacks)
+   * when that answer is implausible, is another object's mask, or is not stable across scales.
+   * Only a point-only seed has boxes to try; each is decoded at most once.
+   */
+  private async settleSeed(
+    embedding: Embedding,
+    seed: Prompt,
+    first: DecodeResult,
+    others: readonly Neighbour[],
+  ): Promise<DecodeResult> {
+    const { imageWidth: width, imageHeight: height } = embedding;
+    const boxes = seedFallbacks(seed, width, height);
+    const decoded: (DecodeResult | undefined)[] = [];
+    const decodeBox = async (i: number) =>
+      (decoded[i] ??= await this.segmenter.decode(embedding, boxes[i]!));
+    const plausible = (r: DecodeResult) => this.plausible(r.mask, r.score, width * height);
+    let best = first;
+    if (!plausible(first)) {
+      for (let i = 0; i < boxes.length; i++) {
+        const r = await decodeBox(i);
+        if (plausible(r) && r.score > best.score) best = r;
+      }
+      return best;
+    }
+    if (boxes.length >= 2) {
+      // Stable across scales: when the two smallest boxes agree on an object that fits in them and
+      // the tap alone gave something more than twice as large, the tap's answer spread past the
+      // object (into a touching or surrounding structure of similar echo); the object is the one
+      // both boxes found. An object larger than the small box cannot look the same in both.
+      const small = await decodeBox(0);
+      const medium = await decodeBox(1);
+      const s = summarizeMask(small.mask);
+      const m = summarizeMask(medium.mask);
+      if (
+        plausible(small) &&
+        plausible(medium) &&
+        maskArea(first.mask) > SPREAD_AREA_RATIO * m.area &&
+        maskIou(small.mask, s.box, medium.mask, m.box) >= STABLE_IOU
+      ) {
+        best = small.score > medium.score ? small : medium;
+      }
+    }
+    if (duplicates(best.mask, others)) {
+      // A new tap whose mask is another object's mask was meant for something else (a vessel
+      // inside an organ that is already tracked): the boxes around the tap, when one gives a
+      // plausible mask of its own that scores at least as well.
+      for (let i = 0; i < boxes.length; i++) {
+        const r = await decodeBox(i);
+        if (plausible(r) && r.score >= best.score && !duplicates(r.mask, others)) best = r;
+      }
+    }
+    return best;
   }
 
   /**
