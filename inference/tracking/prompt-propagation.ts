@@ -105,7 +105,8 @@ function occupiedBy(
 
 /**
  * Boxes of growing size around a point-only seed, tried when the point alone gives an implausible
- * mask (SAM answers an ambiguous point with several masks; this is the same idea for any decoder).
+ * mask, a mask another object shows, or one the two smallest boxes contradict (SAM answers an
+ * ambiguous point with several masks; this is the same idea for any decoder). See settleSeed.
  */
 export function seedFallbacks(seed: Prompt, width: number, height: number): Prompt[] {
   const p = seed.points.find((q) => q.label === 'positive');
