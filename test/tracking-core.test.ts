@@ -33,6 +33,12 @@ const disc = (w: number, h: number, cx: number, cy: number, r: number) => {
   return { width: w, height: h, data };
 };
 
+/** A mask as the tracker shows it to the other objects (area, box, most interior pixel). */
+const shownOf = (m: ReturnType<typeof disc>) => {
+  const s = summarizeMask(m);
+  return { mask: m, area: s.area, box: s.box!, interior: interiorPoint(m, s.box)! };
+};
+
 describe('mask geometry', () => {
   it('summarises area, box and centroid, and finds the most interior pixel', () => {
     const m = disc(64, 48, 30, 20, 8);
@@ -392,11 +398,7 @@ describe('re-acquisition search', () => {
       reference: { area: sighting.area, appearance, samples: 10 },
       framesSinceGood: 3,
     };
-    const neighbour = (x: number, r: number) => {
-      const m = disc(W, H, x, 80, r);
-      const s = summarizeMask(m);
-      return { mask: m, area: s.area, box: s.box!, interior: { x, y: 80 } };
-    };
+    const neighbour = (x: number, r: number) => shownOf(disc(W, H, x, 80, r));
     const nearVessel = (p: { x: number; y: number } | undefined) =>
       p !== undefined && Math.hypot(p.x - 100, p.y - 80) <= 4;
     const params = { ...P, useBox: false };
@@ -462,12 +464,6 @@ describe('tracker hypotheses', () => {
 
 describe('exclusive masks', () => {
   const W = 96;
-  const boxOf = (m: { width: number; height: number; data: Uint8Array }) => summarizeMask(m).box!;
-  const shownOf = (m: { width: number; height: number; data: Uint8Array }) => ({
-    mask: m,
-    area: summarizeMask(m).area,
-    box: boxOf(m),
-  });
 
   it('gives a pixel two masks claim to the one at most half the size of the other, and leaves masks that do not overlap alone', () => {
     const organ = shownOf(disc(W, W, 48, 48, 30));
@@ -551,12 +547,7 @@ describe('a tap on ground another object shows', () => {
     return s;
   };
   const tap = seededTrack('vessel', { points: [{ x: 40, y: 44, label: 'positive' }] });
-  const shownOrgan = {
-    mask: organ,
-    area: summarizeMask(organ).area,
-    box: summarizeMask(organ).box!,
-    interior: { x: 48, y: 48 },
-  };
+  const shownOrgan = shownOf(organ);
 
   it("takes the boxes around the tap when its mask is another object's, and keeps it otherwise", async () => {
     const grey = new Uint8Array(W * W).fill(100);

@@ -434,9 +434,11 @@ export class InferenceDaemon {
         continue;
       }
       const placed = this.history.nearest(seq, PLACED_FRAME_MAX_GAP);
+      // The nearest kept frame may be this cycle's own (or one received since): within the gap
+      // allowed, the cycle's step seeds it.
+      if (placed !== undefined && placed.seq >= newest.seq) continue;
       const usable =
         placed !== undefined &&
-        placed.seq < newest.seq &&
         placed.item.header.sourceId === newest.sourceId &&
         placed.item.header.width === newest.width &&
         placed.item.header.height === newest.height;
