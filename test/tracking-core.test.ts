@@ -390,6 +390,7 @@ describe('re-acquisition search', () => {
       interior: { x: 100, y: 80 },
       appearance,
       borderShare: 0,
+      grey: g,
     };
     const lost = {
       ...seededTrack('vessel', { points: [] }),

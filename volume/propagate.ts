@@ -54,6 +54,9 @@ export function volumeTrackingParams(base: TrackingParams): TrackingParams {
     areaRatioBad: Math.log(3),
     areaRatioGood: Math.log(1.6),
     noEchoGrey: -1,
+    // Slices are not frames of a moving scene, and a warm-up loosening was not measured on them.
+    motionReachPx: 0,
+    warmupAreaLooseness: 1,
   };
 }
 

@@ -22,6 +22,8 @@ export interface Sighting {
   readonly appearance: Appearance | undefined;
   /** Share of its boundary on the view's edge. */
   readonly borderShare: number;
+  /** The grey image of the frame it was seen on (where its motion to the next frame starts). */
+  readonly grey: Uint8Array;
 }
 
 /** A user's corrective point, kept attached to the object as an offset from its centroid. */

@@ -2,8 +2,9 @@
  * The prompt-propagation tracking strategy: each frame, an object is decoded from a prompt built out
  * of its previous result — the previous low-resolution logits as mask input, the previous mask's box
  * grown by a margin, a positive point re-placed at the previous mask's most interior pixel, and the
- * user's corrective points carried along with the object. A lost object is probed around where it
- * was last seen. `planPrompt` is pure; the strategy only adds the decode.
+ * user's corrective points carried along with the object, all moved by the object's motion since it
+ * was seen (motion-estimate.ts). A lost object is probed around where it was last seen.
+ * `planPrompt` is pure; the strategy adds the motion estimate and the decode.
  */
 import { maskArea, type BinaryMask } from '../engine/mask.ts';
 import type { Prompt, PromptPoint } from '../engine/prompts.ts';
@@ -11,7 +12,8 @@ import type { DecodeResult, Embedding, Segmenter } from '../engine/types.ts';
 import { expandBox, maskIou, summarizeMask, type PixelBox } from './mask-geometry.ts';
 import { SMALLER_AREA_RATIO } from './exclusive-masks.ts';
 import { searchByAppearance } from './reacquire-search.ts';
-import { referenceRadius, type ObjectTrack } from './object-track.ts';
+import { estimateShift, movedSighting } from './motion-estimate.ts';
+import { referenceRadius, type ObjectTrack, type Sighting } from './object-track.ts';
 import type { Neighbour, Observation, TrackingStrategy } from './tracking-strategy.ts';
 import { searchReachRadii, type TrackingParams } from './tracking-params.ts';
 
@@ -153,7 +155,8 @@ export class PromptPropagation implements TrackingStrategy {
   ): Promise<Observation | null> {
     const { imageWidth: width, imageHeight: height } = embedding;
     const hypothesis = track.seed ? 0 : track.hypothesis;
-    const prompt = planPrompt(track, width, height, this.variant(hypothesis), grey, others);
+    const moved = this.compensated(track, grey, width, height);
+    const prompt = planPrompt(moved, width, height, this.variant(hypothesis), grey, others);
     if (!prompt) return null;
     const first = await this.segmenter.decode(embedding, prompt);
     const best = track.seed ? await this.settleSeed(embedding, track.seed, first, others) : first;
@@ -236,10 +239,38 @@ export class PromptPropagation implements TrackingStrategy {
     if (track.seed || (!track.last && !track.lastGood)) return [];
     const { imageWidth: width, imageHeight: height } = embedding;
     const hypothesis = 1 - track.hypothesis;
-    const prompt = planPrompt(track, width, height, this.variant(hypothesis), grey, others);
+    const moved = this.compensated(track, grey, width, height);
+    const prompt = planPrompt(moved, width, height, this.variant(hypothesis), grey, others);
     if (!prompt) return [];
     const r = await this.segmenter.decode(embedding, prompt);
     return [{ mask: r.mask, logits: r.lowResLogits, score: r.score, result: r, hypothesis }];
+  }
+
+  /** Each last sighting moved to the frame it was last compensated for (both hypotheses share it). */
+  private readonly moves = new WeakMap<Sighting, { grey: Uint8Array; moved: Sighting }>();
+
+  /**
+   * The track with its last sighting moved by the object's motion since the frame it was seen on
+   * (motion-estimate.ts), so that the mask prior and the re-placed point start where the object is
+   * now. A seed, a lost object and a sighting from this very frame are left as they are.
+   */
+  private compensated(
+    track: ObjectTrack,
+    grey: Uint8Array,
+    width: number,
+    height: number,
+  ): ObjectTrack {
+    const last = track.last;
+    const { motionReachPx: reachPx, motionBlurPx: blurPx } = this.params;
+    if (track.seed || !last || reachPx <= 0) return track;
+    if (last.grey === grey || last.grey.length !== grey.length) return track;
+    let entry = this.moves.get(last);
+    if (entry?.grey !== grey) {
+      const shift = estimateShift(last.grey, grey, width, height, last.box, { reachPx, blurPx });
+      entry = { grey, moved: movedSighting(last, shift, width, height) };
+      this.moves.set(last, entry);
+    }
+    return entry.moved === last ? track : { ...track, last: entry.moved };
   }
 
   private variant(hypothesis: number): TrackingParams {

@@ -67,8 +67,11 @@ export function assessObservation(
           : [params.reenterVisibleBad, params.reenterVisibleGood];
       cues.push(['left-view', lin(ratio, bad, good)]);
     } else {
+      // A reference still warming up is the mean of the first masks after a seed, and a seed's
+      // mask is seldom right (often a part of the object): judge size changes against it loosely.
       const lr = Math.abs(Math.log(ratio));
-      cues.push(['area-change', lin(-lr, -params.areaRatioBad, -params.areaRatioGood)]);
+      const k = reference.samples < params.warmupFrames ? params.warmupAreaLooseness : 1;
+      cues.push(['area-change', lin(-lr, -k * params.areaRatioBad, -k * params.areaRatioGood)]);
     }
     if (features.appearance) {
       const d = appearanceDistance(

@@ -206,6 +206,7 @@ export class Tracker {
             interior,
             appearance: measureAppearance(grey, observation.mask, box),
             borderShare: viewBorderShare(observation.mask, box, grey, this.params.noEchoGrey),
+            grey,
           }
         : undefined;
     const assessment = assessObservation(

@@ -43,6 +43,19 @@ export interface TrackingParams {
   readonly minAreaPx: number;
   /** A mask covering more than this fraction of the frame is a leak ('whole-frame'). */
   readonly maxFrameFraction: number;
+  /**
+   * While the reference is warming up (its first `warmupFrames` sightings), the area cue's bounds
+   * are this many times wider (in log ratio): the seed's mask it started from is seldom right.
+   */
+  readonly warmupAreaLooseness: number;
+  /**
+   * Motion compensation: before decoding a tracked object, its re-placed point (and box) move by
+   * the object's motion since it was seen, found by block matching up to this many pixels per axis
+   * (0: off) …
+   */
+  readonly motionReachPx: number;
+  /** … on grey levels smoothed by a box filter of this radius (speckle is not anatomy). */
+  readonly motionBlurPx: number;
   /** Weight of a good observation in the reference area and appearance (slow: drift shows). */
   readonly referenceWeight: number;
   /**
@@ -92,6 +105,9 @@ export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
   doubtfulBelow: 0.5,
   minAreaPx: 12,
   maxFrameFraction: 0.5,
+  warmupAreaLooseness: 2,
+  motionReachPx: 8,
+  motionBlurPx: 4,
   referenceWeight: 0.1,
   warmupFrames: 10,
   searchMargin: 0.5,

@@ -1,0 +1,155 @@
+/**
+ * How far an object moved between the frame it was last seen on and the next one (pure): block
+ * matching of speckle-smoothed grey levels over the object's box, the shift with the smallest mean
+ * absolute difference. Tracking moves the re-placed point (and box) by it, so the prompt lands where
+ * the object is now rather than where it was (see docs/tracking.md).
+ */
+import type { PixelBox } from './mask-geometry.ts';
+import type { Sighting } from './object-track.ts';
+
+export interface MotionParams {
+  /** Largest shift looked for, px per axis. */
+  readonly reachPx: number;
+  /** Radius of the box filter that smooths speckle before matching, px. */
+  readonly blurPx: number;
+}
+
+export interface Shift {
+  readonly dx: number;
+  readonly dy: number;
+}
+
+/** Pixels of the box around the object that take part, beyond its edge (its boundary moves too). */
+const CONTEXT_PX = 6;
+/** At most about this many samples per candidate shift (larger boxes are sampled sparser). */
+const MAX_SAMPLES = 1500;
+/** Grey levels at or below this are "no echo" (outside the view): not matched. */
+const NO_ECHO = 2;
+
+interface Region {
+  readonly x0: number;
+  readonly y0: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/** Box-filtered grey levels (mean over a (2r+1)² window clipped to the image) over a region. */
+function smoothed(grey: Uint8Array, width: number, height: number, r: Region, radius: number) {
+  const gx0 = Math.max(0, r.x0 - radius);
+  const gy0 = Math.max(0, r.y0 - radius);
+  const gx1 = Math.min(width, r.x0 + r.w + radius);
+  const gy1 = Math.min(height, r.y0 + r.h + radius);
+  const iw = gx1 - gx0 + 1;
+  const ih = gy1 - gy0 + 1;
+  const sums = new Float64Array(iw * ih);
+  for (let y = 1; y < ih; y++) {
+    let row = 0;
+    const src = (gy0 + y - 1) * width + gx0 - 1;
+    for (let x = 1; x < iw; x++) {
+      row += grey[src + x]!;
+      sums[y * iw + x] = sums[(y - 1) * iw + x]! + row;
+    }
+  }
+  const out = new Float32Array(r.w * r.h);
+  for (let y = 0; y < r.h; y++) {
+    const cy = r.y0 + y;
+    const ay = Math.max(gy0, cy - radius) - gy0;
+    const by = Math.min(gy1, cy + radius + 1) - gy0;
+    for (let x = 0; x < r.w; x++) {
+      const cx = r.x0 + x;
+      const ax = Math.max(gx0, cx - radius) - gx0;
+      const bx = Math.min(gx1, cx + radius + 1) - gx0;
+      const total =
+        sums[by * iw + bx]! - sums[ay * iw + bx]! - sums[by * iw + ax]! + sums[ay * iw + ax]!;
+      out[y * r.w + x] = total / ((bx - ax) * (by - ay));
+    }
+  }
+  return out;
+}
+
+/**
+ * The shift (whole pixels) that best maps the object's surroundings on `before` onto `after`; zero
+ * when the box is too small or nothing matches better. A coarse search on even shifts, then the
+ * eight neighbours of the best one.
+ */
+export function estimateShift(
+  before: Uint8Array,
+  after: Uint8Array,
+  width: number,
+  height: number,
+  box: PixelBox,
+  params: MotionParams,
+): Shift {
+  const reach = Math.floor(params.reachPx);
+  const x0 = Math.max(0, Math.floor(box.x0) - CONTEXT_PX);
+  const y0 = Math.max(0, Math.floor(box.y0) - CONTEXT_PX);
+  const x1 = Math.min(width, Math.ceil(box.x1) + CONTEXT_PX);
+  const y1 = Math.min(height, Math.ceil(box.y1) + CONTEXT_PX);
+  const patch = { x0, y0, w: x1 - x0, h: y1 - y0 };
+  if (reach < 1 || patch.w < 4 || patch.h < 4) return { dx: 0, dy: 0 };
+  const search = {
+    x0: Math.max(0, x0 - reach),
+    y0: Math.max(0, y0 - reach),
+    w: Math.min(width, x1 + reach) - Math.max(0, x0 - reach),
+    h: Math.min(height, y1 + reach) - Math.max(0, y0 - reach),
+  };
+  const a = smoothed(before, width, height, patch, params.blurPx);
+  const b = smoothed(after, width, height, search, params.blurPx);
+  const step = Math.max(1, Math.ceil(Math.sqrt((patch.w * patch.h) / MAX_SAMPLES)));
+  let samples = 0;
+  for (let y = 0; y < patch.h; y += step)
+    for (let x = 0; x < patch.w; x += step) if (a[y * patch.w + x]! > NO_ECHO) samples++;
+  // A shift must compare at least half the samples (not slide the patch off the image).
+  const cost = (dx: number, dy: number): number => {
+    let total = 0;
+    let n = 0;
+    for (let y = 0; y < patch.h; y += step) {
+      const sy = y0 + y + dy - search.y0;
+      if (sy < 0 || sy >= search.h) continue;
+      for (let x = 0; x < patch.w; x += step) {
+        const sx = x0 + x + dx - search.x0;
+        const va = a[y * patch.w + x]!;
+        if (sx < 0 || sx >= search.w || va <= NO_ECHO) continue;
+        total += Math.abs(va - b[sy * search.w + sx]!);
+        n++;
+      }
+    }
+    return n > 0 && 2 * n >= samples ? total / n : Infinity;
+  };
+  let best: Shift = { dx: 0, dy: 0 };
+  let bestCost = cost(0, 0);
+  const consider = (dx: number, dy: number) => {
+    const c = cost(dx, dy);
+    if (c < bestCost) {
+      bestCost = c;
+      best = { dx, dy };
+    }
+  };
+  for (let dy = -reach; dy <= reach; dy += 2)
+    for (let dx = -reach; dx <= reach; dx += 2) consider(dx, dy);
+  const coarse = best;
+  for (let dy = -1; dy <= 1; dy++)
+    for (let dx = -1; dx <= 1; dx++) consider(coarse.dx + dx, coarse.dy + dy);
+  return best;
+}
+
+/**
+ * A sighting moved by `shift` px: its re-placed point, centroid and box (clipped to the image). Its
+ * mask and its logits (the decoder's mask prior) stay as they were seen: moving the prior as well
+ * was measured and held a wrong shape in place (docs/tracking.md).
+ */
+export function movedSighting(s: Sighting, shift: Shift, width: number, height: number): Sighting {
+  if (shift.dx === 0 && shift.dy === 0) return s;
+  const { dx, dy } = shift;
+  return {
+    ...s,
+    centroid: { x: s.centroid.x + dx, y: s.centroid.y + dy },
+    interior: { x: s.interior.x + dx, y: s.interior.y + dy },
+    box: {
+      x0: Math.min(width, Math.max(0, s.box.x0 + dx)),
+      y0: Math.min(height, Math.max(0, s.box.y0 + dy)),
+      x1: Math.min(width, Math.max(0, s.box.x1 + dx)),
+      y1: Math.min(height, Math.max(0, s.box.y1 + dy)),
+    },
+  };
+}

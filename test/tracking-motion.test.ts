@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { DecodeResult, Embedding, Segmenter } from '../inference/engine/types.ts';
+import type { Prompt } from '../inference/engine/prompts.ts';
+import { seededRandom } from '../capture/phantom/index.ts';
+import { estimateShift, movedSighting } from '../inference/tracking/motion-estimate.ts';
+import { expandBox, interiorPoint, summarizeMask } from '../inference/tracking/mask-geometry.ts';
+import {
+  seededTrack,
+  type ObjectTrack,
+  type Sighting,
+} from '../inference/tracking/object-track.ts';
+import { PromptPropagation } from '../inference/tracking/prompt-propagation.ts';
+import { assessObservation } from '../inference/tracking/track-quality.ts';
+import { DEFAULT_TRACKING_PARAMS as P } from '../inference/tracking/tracking-params.ts';
+
+const W = 128;
+const H = 112;
+
+/** A dark disc (grey 30) on speckle-like noise (grey 70–130), fresh noise for every frame. */
+function frame(cx: number, cy: number, r: number, seed: number): Uint8Array {
+  const rng = seededRandom(seed);
+  const g = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const inside = (x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= r * r;
+      g[y * W + x] = Math.round((inside ? 30 : 100) + (rng.next() - 0.5) * 60);
+    }
+  return g;
+}
+
+const discMask = (cx: number, cy: number, r: number) => {
+  const data = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++)
+      if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= r * r) data[y * W + x] = 1;
+  return { width: W, height: H, data };
+};
+
+/** Logits on a 32×28 grid (4 px per cell) with one positive cell at (cx, cy). */
+const peakLogits = (cx: number, cy: number) => {
+  const logits = new Float32Array(32 * 28).fill(-5);
+  logits[cy * 32 + cx] = 5;
+  return { width: 32, height: 28, logits };
+};
+
+function sightingOf(cx: number, cy: number, r: number, grey: Uint8Array): Sighting {
+  const mask = discMask(cx, cy, r);
+  const s = summarizeMask(mask);
+  return {
+    mask,
+    logits: peakLogits(Math.floor(cx / 4), Math.floor(cy / 4)),
+    area: s.area,
+    box: s.box!,
+    centroid: s.centroid!,
+    interior: interiorPoint(mask, s.box)!,
+    appearance: undefined,
+    borderShare: 0,
+    grey,
+  };
+}
+
+describe('motion estimate', () => {
+  it("finds an object's shift between two frames through fresh speckle", () => {
+    const before = frame(50, 56, 14, 1);
+    const box = summarizeMask(discMask(50, 56, 14)).box!;
+    for (const [dx, dy] of [
+      [6, -4],
+      [-3, 7],
+      [0, 0],
+    ] as const) {
+      const after = frame(50 + dx, 56 + dy, 14, 2);
+      const shift = estimateShift(before, after, W, H, box, { reachPx: 8, blurPx: 3 });
+      expect(Math.abs(shift.dx - dx)).toBeLessThanOrEqual(1);
+      expect(Math.abs(shift.dy - dy)).toBeLessThanOrEqual(1);
+    }
+    // No reach, no shift.
+    const after = frame(56, 52, 14, 2);
+    expect(estimateShift(before, after, W, H, box, { reachPx: 0, blurPx: 3 })).toEqual({
+      dx: 0,
+      dy: 0,
+    });
+  });
+
+  it("moves a sighting's point, centroid and box, and keeps its mask and mask prior", () => {
+    const s = sightingOf(50, 56, 14, frame(50, 56, 14, 1));
+    const m = movedSighting(s, { dx: 8, dy: -4 }, W, H);
+    expect(m.mask).toBe(s.mask);
+    expect(m.logits).toBe(s.logits);
+    expect(m.interior).toEqual({ x: s.interior.x + 8, y: s.interior.y - 4 });
+    expect(m.centroid.x).toBeCloseTo(s.centroid.x + 8);
+    expect(m.box).toEqual({
+      x0: s.box.x0 + 8,
+      y0: s.box.y0 - 4,
+      x1: s.box.x1 + 8,
+      y1: s.box.y1 - 4,
+    });
+    // Clipped to the image.
+    expect(movedSighting(s, { dx: 100, dy: 0 }, W, H).box.x1).toBe(W);
+    expect(movedSighting(s, { dx: 0, dy: 0 }, W, H)).toBe(s);
+  });
+});
+
+describe('motion compensation in prompt propagation', () => {
+  const embedding = { imageWidth: W, imageHeight: H } as Embedding;
+  // Records each prompt and answers with the disc where it is on the new frame.
+  const recorder = (): Segmenter & { prompts: Prompt[] } => {
+    const s = {
+      modelId: 'recording',
+      modelSha256: '',
+      prompts: [] as Prompt[],
+      encode: () => Promise.reject(new Error('not used')),
+      decode: (_e: Embedding, prompt: Prompt) => {
+        s.prompts.push(prompt);
+        return Promise.resolve({
+          mask: discMask(56, 52, 14),
+          score: 0.8,
+          lowResLogits: peakLogits(14, 13),
+        } as unknown as DecodeResult);
+      },
+    };
+    return s;
+  };
+  const before = frame(50, 56, 14, 1);
+  const after = frame(56, 52, 14, 2);
+  const last = sightingOf(50, 56, 14, before);
+  const tracked: ObjectTrack = {
+    ...seededTrack('disc', { points: [] }),
+    seed: undefined,
+    state: 'tracking',
+    last,
+    lastGood: last,
+  };
+
+  it('re-places the point (and the box) where the object moved to', async () => {
+    const m = recorder();
+    await new PromptPropagation(m, P).observe(embedding, after, tracked);
+    const [prompt] = m.prompts;
+    const point = prompt!.points[0]!;
+    expect(Math.abs(point.x - (last.interior.x + 6))).toBeLessThanOrEqual(1);
+    expect(Math.abs(point.y - (last.interior.y - 4))).toBeLessThanOrEqual(1);
+    expect(prompt!.previousMask).toBe(last.logits);
+    // A SAM-family prompt's box moved with it too.
+    const sam = recorder();
+    await new PromptPropagation(sam, { ...P, useBox: true }).observe(embedding, after, tracked);
+    const box = sam.prompts[0]!.box!;
+    const grown = expandBox(last.box, P.boxMargin, P.boxPadPx, W, H);
+    expect(Math.abs(box.x0 - (grown.x0 + 6))).toBeLessThanOrEqual(1);
+    expect(Math.abs(box.y1 - (grown.y1 - 4))).toBeLessThanOrEqual(1);
+  });
+
+  it('leaves the prompt as it was without motion compensation, or on the same frame', async () => {
+    const off = recorder();
+    await new PromptPropagation(off, { ...P, motionReachPx: 0 }).observe(embedding, after, tracked);
+    expect(off.prompts[0]!.points[0]).toMatchObject(last.interior);
+    const same = recorder();
+    await new PromptPropagation(same, P).observe(embedding, before, tracked);
+    expect(same.prompts[0]!.points[0]).toMatchObject(last.interior);
+  });
+});
+
+describe('the reference while it warms up', () => {
+  const appearance = { inside: 40, around: 100, contrast: 0.42 };
+  const seen = {
+    area: 2300,
+    score: 0.6,
+    overlap: 0.6,
+    shiftRadii: undefined,
+    appearance,
+    borderShare: 0,
+  };
+  it('judges a size change loosely against the first masks after a seed, strictly after', () => {
+    // The seed's mask was a part of the object: the whole object is 2.3 times its size.
+    const warming = { area: 1000, appearance, samples: 3 };
+    expect(assessObservation(seen, warming, W * H * 4, P).verdict).not.toBe('bad');
+    const settled = { ...warming, samples: P.warmupFrames };
+    expect(assessObservation(seen, settled, W * H * 4, P)).toMatchObject({
+      verdict: 'bad',
+      reason: 'area-change',
+    });
+    expect(
+      assessObservation(seen, warming, W * H * 4, { ...P, warmupAreaLooseness: 1 }).verdict,
+    ).toBe('bad');
+  });
+});
