@@ -251,8 +251,9 @@ export class PromptPropagation implements TrackingStrategy {
 
   /**
    * The track with its last sighting moved by the object's motion since the frame it was seen on
-   * (motion-estimate.ts), so that the mask prior and the re-placed point start where the object is
-   * now. A seed, a lost object and a sighting from this very frame are left as they are.
+   * (motion-estimate.ts), so that the re-placed point (and box) land where the object is now; the
+   * mask prior stays as seen. A seed, a lost object and a sighting from this very frame are left
+   * as they are.
    */
   private compensated(
     track: ObjectTrack,
