@@ -4,7 +4,7 @@
  * absolute difference. Tracking moves the re-placed point (and box) by it, so the prompt lands where
  * the object is now rather than where it was (see docs/tracking.md).
  */
-import type { PixelBox } from './mask-geometry.ts';
+import { NO_ECHO_GREY, type PixelBox } from './mask-geometry.ts';
 import type { Sighting } from './object-track.ts';
 
 export interface MotionParams {
@@ -23,8 +23,6 @@ export interface Shift {
 const CONTEXT_PX = 6;
 /** At most about this many samples per candidate shift (larger boxes are sampled sparser). */
 const MAX_SAMPLES = 1500;
-/** Grey levels at or below this are "no echo" (outside the view): not matched. */
-const NO_ECHO = 2;
 
 interface Region {
   readonly x0: number;
@@ -98,7 +96,7 @@ export function estimateShift(
   const step = Math.max(1, Math.ceil(Math.sqrt((patch.w * patch.h) / MAX_SAMPLES)));
   let samples = 0;
   for (let y = 0; y < patch.h; y += step)
-    for (let x = 0; x < patch.w; x += step) if (a[y * patch.w + x]! > NO_ECHO) samples++;
+    for (let x = 0; x < patch.w; x += step) if (a[y * patch.w + x]! > NO_ECHO_GREY) samples++;
   // A shift must compare at least half the samples (not slide the patch off the image).
   const cost = (dx: number, dy: number): number => {
     let total = 0;
@@ -109,7 +107,7 @@ export function estimateShift(
       for (let x = 0; x < patch.w; x += step) {
         const sx = x0 + x + dx - search.x0;
         const va = a[y * patch.w + x]!;
-        if (sx < 0 || sx >= search.w || va <= NO_ECHO) continue;
+        if (sx < 0 || sx >= search.w || va <= NO_ECHO_GREY) continue;
         total += Math.abs(va - b[sy * search.w + sx]!);
         n++;
       }
