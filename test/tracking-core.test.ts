@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { disc } from './support/masks.ts';
 import { scoreObject, summarize, type FrameRecord } from '../bench/tracking/tracking-metrics.ts';
 import {
   expandBox,
@@ -24,14 +25,6 @@ import {
   DEFAULT_TRACKING_PARAMS as P,
   searchReachRadii,
 } from '../inference/tracking/tracking-params.ts';
-
-const disc = (w: number, h: number, cx: number, cy: number, r: number) => {
-  const data = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++)
-      if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= r * r) data[y * w + x] = 1;
-  return { width: w, height: h, data };
-};
 
 /** A mask as the tracker shows it to the other objects (area, box, most interior pixel). */
 const shownOf = (m: ReturnType<typeof disc>) => {

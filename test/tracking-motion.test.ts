@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { disc } from './support/masks.ts';
 import type { DecodeResult, Embedding, Segmenter } from '../inference/engine/types.ts';
 import type { Prompt } from '../inference/engine/prompts.ts';
 import { seededRandom } from '../capture/phantom/index.ts';
 import { estimateShift, movedSighting } from '../inference/tracking/motion-estimate.ts';
+import { regionSums } from '../inference/tracking/region-sums.ts';
 import { expandBox, interiorPoint, summarizeMask } from '../inference/tracking/mask-geometry.ts';
 import {
   seededTrack,
@@ -28,13 +30,7 @@ function frame(cx: number, cy: number, r: number, seed: number): Uint8Array {
   return g;
 }
 
-const discMask = (cx: number, cy: number, r: number) => {
-  const data = new Uint8Array(W * H);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++)
-      if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= r * r) data[y * W + x] = 1;
-  return { width: W, height: H, data };
-};
+const discMask = (cx: number, cy: number, r: number) => disc(W, H, cx, cy, r);
 
 /** Logits on a 32×28 grid (4 px per cell) with one positive cell at (cx, cy). */
 const peakLogits = (cx: number, cy: number) => {
@@ -180,5 +176,36 @@ describe('the reference while it warms up', () => {
     expect(
       assessObservation(seen, warming, W * H * 4, { ...P, warmupAreaLooseness: 1 }).verdict,
     ).toBe('bad');
+  });
+});
+
+describe('region sums', () => {
+  it('sums and counts any rectangle of a region as a plain scan does, clipped to the region', () => {
+    const rng = seededRandom(7);
+    const img = Uint8Array.from({ length: W * H }, () => Math.floor(rng.next() * 256));
+    const region = { x0: 10, y0: 20, w: 40, h: 30 };
+    const sums = regionSums(img, W, region);
+    const darks = regionSums(img, W, region, (v) => (v < 50 ? 1 : 0));
+    for (const [ax, ay, bx, by] of [
+      [0, 0, 40, 30],
+      [3, 5, 17, 9],
+      [-6, -4, 8, 12],
+      [35, 25, 60, 50],
+      [5, 5, 5, 9],
+    ] as const) {
+      let sum = 0;
+      let dark = 0;
+      let area = 0;
+      for (let y = Math.max(0, ay); y < Math.min(30, by); y++)
+        for (let x = Math.max(0, ax); x < Math.min(40, bx); x++) {
+          const v = img[(20 + y) * W + 10 + x]!;
+          sum += v;
+          dark += v < 50 ? 1 : 0;
+          area++;
+        }
+      expect(sums.sum(ax, ay, bx, by)).toBe(sum);
+      expect(darks.sum(ax, ay, bx, by)).toBe(dark);
+      expect(sums.area(ax, ay, bx, by)).toBe(area);
+    }
   });
 });

@@ -6,6 +6,7 @@
  */
 import { NO_ECHO_GREY, type PixelBox } from './mask-geometry.ts';
 import type { Sighting } from './object-track.ts';
+import { regionSums, type Region } from './region-sums.ts';
 
 export interface MotionParams {
   /** Largest shift looked for, px per axis. */
@@ -24,42 +25,24 @@ const CONTEXT_PX = 6;
 /** At most about this many samples per candidate shift (larger boxes are sampled sparser). */
 const MAX_SAMPLES = 1500;
 
-interface Region {
-  readonly x0: number;
-  readonly y0: number;
-  readonly w: number;
-  readonly h: number;
-}
-
 /** Box-filtered grey levels (mean over a (2r+1)² window clipped to the image) over a region. */
 function smoothed(grey: Uint8Array, width: number, height: number, r: Region, radius: number) {
   const gx0 = Math.max(0, r.x0 - radius);
   const gy0 = Math.max(0, r.y0 - radius);
-  const gx1 = Math.min(width, r.x0 + r.w + radius);
-  const gy1 = Math.min(height, r.y0 + r.h + radius);
-  const iw = gx1 - gx0 + 1;
-  const ih = gy1 - gy0 + 1;
-  const sums = new Float64Array(iw * ih);
-  for (let y = 1; y < ih; y++) {
-    let row = 0;
-    const src = (gy0 + y - 1) * width + gx0 - 1;
-    for (let x = 1; x < iw; x++) {
-      row += grey[src + x]!;
-      sums[y * iw + x] = sums[(y - 1) * iw + x]! + row;
-    }
-  }
+  const sums = regionSums(grey, width, {
+    x0: gx0,
+    y0: gy0,
+    w: Math.min(width, r.x0 + r.w + radius) - gx0,
+    h: Math.min(height, r.y0 + r.h + radius) - gy0,
+  });
   const out = new Float32Array(r.w * r.h);
   for (let y = 0; y < r.h; y++) {
-    const cy = r.y0 + y;
-    const ay = Math.max(gy0, cy - radius) - gy0;
-    const by = Math.min(gy1, cy + radius + 1) - gy0;
+    const ay = r.y0 + y - radius - gy0;
+    const by = ay + 2 * radius + 1;
     for (let x = 0; x < r.w; x++) {
-      const cx = r.x0 + x;
-      const ax = Math.max(gx0, cx - radius) - gx0;
-      const bx = Math.min(gx1, cx + radius + 1) - gx0;
-      const total =
-        sums[by * iw + bx]! - sums[ay * iw + bx]! - sums[by * iw + ax]! + sums[ay * iw + ax]!;
-      out[y * r.w + x] = total / ((bx - ax) * (by - ay));
+      const ax = r.x0 + x - radius - gx0;
+      const bx = ax + 2 * radius + 1;
+      out[y * r.w + x] = sums.sum(ax, ay, bx, by) / sums.area(ax, ay, bx, by);
     }
   }
   return out;

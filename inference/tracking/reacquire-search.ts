@@ -1,11 +1,11 @@
 /**
  * Where a lost object may have reappeared (pure): scans windows of the object's size around where it
  * was last seen for the one whose grey level and contrast with its surroundings best match the
- * object's learnt appearance. Integral images keep each window O(1).
- * Integral-image sums over all pixels (an anechoic interior is near 0 like the outside of a sector).
+ * object's learnt appearance. Summed-area tables (region-sums.ts) keep each window O(1).
  */
 import { appearanceDistance, type Appearance } from './appearance.ts';
 import { NO_ECHO_GREY } from './mask-geometry.ts';
+import { regionSums } from './region-sums.ts';
 
 export interface SearchRequest {
   readonly centre: { readonly x: number; readonly y: number };
@@ -45,40 +45,11 @@ export function searchByAppearance(
   const h = y1 - y0;
   if (w < 2 || h < 2) return undefined;
   const noEcho = req.noEchoGrey ?? NO_ECHO_GREY;
-  // Integral images (w+1)×(h+1) of grey and of echo-pixel counts.
-  const sum = new Float64Array((w + 1) * (h + 1));
-  const cnt = new Float64Array((w + 1) * (h + 1));
-  const dark = new Float64Array((w + 1) * (h + 1));
-  for (let y = 0; y < h; y++) {
-    let rs = 0;
-    let rc = 0;
-    let rd = 0;
-    const src = (y0 + y) * width + x0;
-    for (let x = 0; x < w; x++) {
-      // Anechoic interiors are legitimately near 0, so every pixel counts; only the image edge
-      // limits a window.
-      const g = grey[src + x]!;
-      rs += g;
-      rc += 1;
-      if (g <= noEcho) rd += 1;
-      const at = (y + 1) * (w + 1) + x + 1;
-      sum[at] = sum[at - (w + 1)]! + rs;
-      cnt[at] = cnt[at - (w + 1)]! + rc;
-      dark[at] = dark[at - (w + 1)]! + rd;
-    }
-  }
-  const rect = (t: Float64Array, ax: number, ay: number, bx: number, by: number): number => {
-    const cx0 = Math.max(0, Math.min(w, ax));
-    const cy0 = Math.max(0, Math.min(h, ay));
-    const cx1 = Math.max(0, Math.min(w, bx));
-    const cy1 = Math.max(0, Math.min(h, by));
-    return (
-      t[cy1 * (w + 1) + cx1]! -
-      t[cy0 * (w + 1) + cx1]! -
-      t[cy1 * (w + 1) + cx0]! +
-      t[cy0 * (w + 1) + cx0]!
-    );
-  };
+  // Anechoic interiors are legitimately near 0, so every pixel counts; only the image edge limits a
+  // window. Pixels with no echo are counted apart, for the edge of the view.
+  const region = { x0, y0, w, h };
+  const sums = regionSums(grey, width, region);
+  const dark = regionSums(grey, width, region, (g) => (g <= noEcho ? 1 : 0));
   const step = Math.max(1, Math.round(req.radius / 4));
   let best: SearchHit | undefined;
   for (let cy = req.centre.y - reach; cy <= req.centre.y + reach; cy += step) {
@@ -90,18 +61,18 @@ export function searchByAppearance(
       const ly = Math.round(cy) - y0;
       if (lx < 0 || ly < 0 || lx >= w || ly >= h) continue;
       const area = (2 * inner) ** 2;
-      const nIn = rect(cnt, lx - inner, ly - inner, lx + inner, ly + inner);
+      const nIn = sums.area(lx - inner, ly - inner, lx + inner, ly + inner);
       if (nIn < area) continue; // the window leaves the image
-      const sIn = rect(sum, lx - inner, ly - inner, lx + inner, ly + inner);
-      const nAll = rect(cnt, lx - outer, ly - outer, lx + outer, ly + outer);
-      const sAll = rect(sum, lx - outer, ly - outer, lx + outer, ly + outer);
+      const sIn = sums.sum(lx - inner, ly - inner, lx + inner, ly + inner);
+      const nAll = sums.area(lx - outer, ly - outer, lx + outer, ly + outer);
+      const sAll = sums.sum(lx - outer, ly - outer, lx + outer, ly + outer);
       const nOut = nAll - nIn;
       if (nOut < 1) continue;
       // An object's surroundings are tissue: a window at the edge of the view (or outside it,
       // where "dark" is no echo at all) is not a candidate.
       const darkOut =
-        rect(dark, lx - outer, ly - outer, lx + outer, ly + outer) -
-        rect(dark, lx - inner, ly - inner, lx + inner, ly + inner);
+        dark.sum(lx - outer, ly - outer, lx + outer, ly + outer) -
+        dark.sum(lx - inner, ly - inner, lx + inner, ly + inner);
       if (darkOut > 0.5 * nOut) continue;
       const inside = sIn / nIn;
       const around = (sAll - sIn) / nOut;
