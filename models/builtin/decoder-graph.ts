@@ -313,7 +313,14 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   // ---- previous mask: prior on log radius per ray ------------------------------------------------------
   const prevLogits = sampleOf(maskIn); // [1,K,R]
   const prevInside = op('Sigmoid', [mul(op('Reshape', [prevLogits, g.ints([K, R])]), k(2))]);
-  const prevLogr = add(k(Math.log(p.minRadius)), mul(sumAxes(prevInside, [1]), dlog)); // [K,1]
+  // The previous mask was rasterised `contourOffset` further out than its contour (see params.ts):
+  // the prior is on the contour itself, or every frame would push it out by the offset again.
+  const prevShown = op('Exp', [
+    add(k(Math.log(p.minRadius)), mul(sumAxes(prevInside, [1]), dlog)),
+  ]); // [K,1]
+  const prevLogr = op('Log', [
+    op('Max', [sub(prevShown, k(p.contourOffset * (S / G))), k(p.minRadius)]),
+  ]);
   const dl = sub(logr, prevLogr);
   const prevPrior = mul(mul(mul(dl, dl), k(-p.previousMaskWeight)), hasMaskIn);
 
@@ -395,7 +402,7 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const aRaw = sub(div(theta, k(dTheta)), k(0.5));
   const aIdx = sub(aRaw, mul(op('Floor', [div(aRaw, k(K))]), k(K)));
   // Contour radius at each cell's angle: linear between the two nearest rays (wrapping).
-  const rcFlat = op('Reshape', [rc, g.ints([K])]);
+  const rcFlat = op('Reshape', [add(rc, k(p.contourOffset * cell)), g.ints([K])]);
   const i0f = op('Floor', [aIdx]);
   const angleFrac = sub(aIdx, i0f);
   // Mod again: float rounding can put an angle exactly at K.

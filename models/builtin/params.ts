@@ -85,6 +85,12 @@ export const BUILTIN_PARAMS = {
   previousMaskWeight: 0.5,
   /** Posterior sharpening exponent before taking the mean radius. */
   sharpen: 2,
+  /**
+   * Grid px added to the contour's radius when it is rasterised. The region cost calls a sample
+   * "interior" only while it lies within `appearanceWidth` of the interior's level, so on an edge
+   * blurred by the appearance scale the contour settles on the inner part of the transition.
+   */
+  contourOffset: 0.25,
   /** Logit scale: logits are signed distances in grid px, clipped to ±logitClip. */
   logitClip: 20,
 };
