@@ -313,10 +313,12 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   // ---- previous mask: prior on log radius per ray ------------------------------------------------------
   const prevLogits = sampleOf(maskIn); // [1,K,R]
   const prevInside = op('Sigmoid', [mul(op('Reshape', [prevLogits, g.ints([K, R])]), k(2))]);
-  // The previous mask was rasterised `contourOffset` further out than its contour (see params.ts):
-  // the prior is on the contour itself, or every frame would push it out by the offset again.
+  // Its radius on each ray: the count of log-spaced samples inside it, less the half sample by which
+  // a count of a step overshoots it. The previous mask was rasterised `contourOffset` further out
+  // than its contour (see params.ts): the prior is on the contour itself, or every frame fed its own
+  // mask back (tracking, volumes) would push the contour out again.
   const prevShown = op('Exp', [
-    add(k(Math.log(p.minRadius)), mul(sumAxes(prevInside, [1]), dlog)),
+    add(k(Math.log(p.minRadius)), mul(sub(sumAxes(prevInside, [1]), k(0.5)), dlog)),
   ]); // [K,1]
   const prevLogr = op('Log', [
     op('Max', [sub(prevShown, k(p.contourOffset * (S / G))), k(p.minRadius)]),
