@@ -21,6 +21,7 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const D = p.maxJump;
   const E = p.wrapRays;
   const dTheta = (2 * Math.PI) / K;
+  const cell = S / G; // one feature-grid cell, in model-input px
   const k = (v: number): string => g.scalar(v);
   const op = (t: string, ins: string[], attrs = {}): string => g.op(t, ins, attrs);
   const add = (a: string, b: string) => op('Add', [a, b]);
@@ -321,7 +322,7 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
     add(k(Math.log(p.minRadius)), mul(sub(sumAxes(prevInside, [1]), k(0.5)), dlog)),
   ]); // [K,1]
   const prevLogr = op('Log', [
-    op('Max', [sub(prevShown, k(p.contourOffset * (S / G))), k(p.minRadius)]),
+    op('Max', [sub(prevShown, k(p.contourOffset * cell)), k(p.minRadius)]),
   ]);
   const dl = sub(logr, prevLogr);
   const prevPrior = mul(mul(mul(dl, dl), k(-p.previousMaskWeight)), hasMaskIn);
@@ -387,7 +388,6 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const rc = op('Exp', [logrc]);
 
   // ---- rasterise the contour on the feature grid --------------------------------------------------------
-  const cell = S / G;
   const centres = Array.from({ length: G }, (_, i) => (i + 0.5) * cell);
   const PX = g.constant('float32', [1, G], centres);
   const PY = g.constant('float32', [G, 1], centres);
