@@ -23,19 +23,15 @@ export interface SeedRun {
   readonly framesShownOutOfView: number;
 }
 
-export interface SeedSetSummary {
+/**
+ * A set's figures: the counts summed over its seeds, the delays the worst over them (null when a loss
+ * was never flagged or an object never re-acquired on some seed), and the mean over the seeds of
+ * each seed's mean Dice (the figure docs/tracking.md quotes).
+ */
+export type SeedSetSummary = Omit<SeedRun, 'seed' | 'meanDice'> & {
   readonly seeds: number;
-  /** Mean over the seeds of each seed's mean Dice (the figure docs/tracking.md quotes). */
   readonly meanOfMeanDice: number;
-  readonly inViewFrames: number;
-  readonly inViewFramesDiceBelow08: number;
-  readonly falseLosses: number;
-  /** Worst over the seeds; null when some seed had a loss never flagged (or nothing to flag). */
-  readonly lossDetectedWithinFrames: number | null;
-  /** Worst over the seeds; null when some object was never re-acquired. */
-  readonly reacquireFrames: number | null;
-  readonly framesShownOutOfView: number;
-}
+};
 
 /**
  * Sums and worst cases over the runs. As in one run's summary, a delay is null when a loss was never
