@@ -83,7 +83,6 @@ describe('built-in model', () => {
     const { frame } = ellipseFrame(256, 256, 128, 128, 50, 50, 3);
     const emb = await model.encode(frame);
     const base = await model.decode(emb, { points: [{ x: 128, y: 128, label: 'positive' }] });
-    const area = (m: Uint8Array) => m.reduce((s, v) => s + v, 0);
     const withNeg = await model.decode(emb, {
       points: [
         { x: 128, y: 128, label: 'positive' },
@@ -91,7 +90,7 @@ describe('built-in model', () => {
       ],
     });
     expect(withNeg.mask.data[128 * 256 + 128 + 36]).toBe(0);
-    expect(area(withNeg.mask.data)).toBeLessThan(area(base.mask.data));
+    expect(areaOf(withNeg.mask.data)).toBeLessThan(areaOf(base.mask.data));
     const withPos = await model.decode(emb, {
       points: [
         { x: 128, y: 128, label: 'positive' },
@@ -128,9 +127,7 @@ describe('built-in model', () => {
     const r = await model.decode(await model.encode(frame), {
       points: [{ x: deepest.col + 0.5, y: deepest.row + 0.5, label: 'positive' }],
     });
-    const area = r.mask.data.reduce((a, b) => a + b, 0);
-    const truthArea = truth.reduce((a, b) => a + b, 0);
-    expect(area).toBeLessThan(1.5 * truthArea);
+    expect(areaOf(r.mask.data)).toBeLessThan(1.5 * areaOf(truth));
     expect(dice(r.mask.data, truth)).toBeGreaterThan(0.7);
   });
 

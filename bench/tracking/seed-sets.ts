@@ -60,50 +60,19 @@ const delay = (v: number | null): string => (v === null ? 'never' : String(v));
 
 /** One line per seed and a total line, as the CLI prints them. */
 export function formatSeedTable(runs: readonly SeedRun[], total: SeedSetSummary): string[] {
-  const head =
-    'seed    meanDice  below 0.8 (in view)  falseLosses  lossFlagged  reacquired  shownOut';
-  const row = (
-    label: string,
-    dice: number,
-    below: number,
-    inView: number,
-    falseLosses: number,
-    loss: number | null,
-    reacq: number | null,
-    out: number,
-  ) =>
+  const row = (label: string, f: Omit<SeedRun, 'seed'>) =>
     [
       label.padEnd(6),
-      dice.toFixed(3).padStart(9),
-      `${below}/${inView}`.padStart(20),
-      String(falseLosses).padStart(12),
-      delay(loss).padStart(12),
-      delay(reacq).padStart(11),
-      String(out).padStart(9),
+      f.meanDice.toFixed(3).padStart(9),
+      `${f.inViewFramesDiceBelow08}/${f.inViewFrames}`.padStart(20),
+      String(f.falseLosses).padStart(12),
+      delay(f.lossDetectedWithinFrames).padStart(12),
+      delay(f.reacquireFrames).padStart(11),
+      String(f.framesShownOutOfView).padStart(9),
     ].join(' ');
   return [
-    head,
-    ...runs.map((r) =>
-      row(
-        String(r.seed),
-        r.meanDice,
-        r.inViewFramesDiceBelow08,
-        r.inViewFrames,
-        r.falseLosses,
-        r.lossDetectedWithinFrames,
-        r.reacquireFrames,
-        r.framesShownOutOfView,
-      ),
-    ),
-    row(
-      'all',
-      total.meanOfMeanDice,
-      total.inViewFramesDiceBelow08,
-      total.inViewFrames,
-      total.falseLosses,
-      total.lossDetectedWithinFrames,
-      total.reacquireFrames,
-      total.framesShownOutOfView,
-    ),
+    'seed    meanDice  below 0.8 (in view)  falseLosses  lossFlagged  reacquired  shownOut',
+    ...runs.map((r) => row(String(r.seed), r)),
+    row('all', { ...total, meanDice: total.meanOfMeanDice }),
   ];
 }
