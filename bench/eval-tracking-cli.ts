@@ -44,7 +44,7 @@ function printTable(r: TrackingEvalResult): void {
   console.log(
     `loss flagged within ${fmt(s.lossDetectedWithinFrames)} frames (${s.leaveEvents} leaves), false losses ${s.falseLosses}, ` +
       `re-acquired within ${fmt(s.reacquireFrames)} frames (${s.returnEvents} returns), ` +
-      `${s.framesShownOutOfView} frames with a mask shown out of view`,
+      `${s.framesShownOutOfView} frames with a mask shown out of view, ${s.framesShownOffObject} in view with one mostly off the object`,
   );
   console.log(
     `tracker ms per frame p50 ${r.trackMs.p50.toFixed(1)} p99 ${r.trackMs.p99.toFixed(1)}; encoder p50 ${r.encodeMs.p50.toFixed(1)}`,
@@ -111,6 +111,7 @@ async function main(): Promise<number> {
           inViewFrames: s.inViewFrames,
           inViewFramesDiceBelow08: s.inViewFramesDiceBelow08,
           framesShownOutOfView: s.framesShownOutOfView,
+          framesShownOffObject: s.framesShownOffObject,
           trackMs: result.trackMs,
           encodeMs: result.encodeMs,
           perObject: result.perObject,

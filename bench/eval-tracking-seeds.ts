@@ -39,6 +39,7 @@ async function runSeed(seed: number, seconds: number, model: string | undefined)
     lossDetectedWithinFrames: r.lossDetectedWithinFrames,
     reacquireFrames: r.reacquireFrames,
     framesShownOutOfView: r.framesShownOutOfView,
+    framesShownOffObject: r.framesShownOffObject,
   };
 }
 

@@ -30,6 +30,7 @@ const seedRun = (seed: number, over: Partial<SeedRun> = {}): SeedRun => ({
   lossDetectedWithinFrames: 1,
   reacquireFrames: 2,
   framesShownOutOfView: 0,
+  framesShownOffObject: 0,
   ...over,
 });
 
@@ -42,7 +43,12 @@ describe('tracking seed sets', () => {
   it('averages the seeds’ mean Dice, sums the counts and keeps the worst delays', () => {
     const total = summarizeSeedRuns([
       seedRun(1, { meanDice: 0.8, reacquireFrames: 13, framesShownOutOfView: 3 }),
-      seedRun(2, { meanDice: 0.9, lossDetectedWithinFrames: 3, inViewFramesDiceBelow08: 5 }),
+      seedRun(2, {
+        meanDice: 0.9,
+        lossDetectedWithinFrames: 3,
+        inViewFramesDiceBelow08: 5,
+        framesShownOffObject: 4,
+      }),
     ]);
     expect(total.meanOfMeanDice).toBeCloseTo(0.85, 10);
     expect(total.inViewFrames).toBe(200);
@@ -51,6 +57,7 @@ describe('tracking seed sets', () => {
     expect(total.lossDetectedWithinFrames).toBe(3);
     expect(total.reacquireFrames).toBe(13);
     expect(total.framesShownOutOfView).toBe(3);
+    expect(total.framesShownOffObject).toBe(4);
     // One object never re-acquired makes the set's delay "never", as in one run's summary.
     expect(
       summarizeSeedRuns([seedRun(1), seedRun(2, { reacquireFrames: null })]).reacquireFrames,
@@ -61,7 +68,7 @@ describe('tracking seed sets', () => {
       summarizeSeedRuns([seedRun(7, { reacquireFrames: null })]),
     );
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(/^7\s+0\.900\s+10\/100\s+1\s+1\s+never\s+0$/);
+    expect(lines[1]).toMatch(/^7\s+0\.900\s+10\/100\s+1\s+1\s+never\s+0\s+0$/);
     expect(lines[2]).toMatch(/^all\s+0\.900/);
   });
 
@@ -89,8 +96,9 @@ describe('tracking seed sets', () => {
           { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
         )
       ).stdout,
-    ) as { meanDice: number; inViewFrames: number };
+    ) as { meanDice: number; inViewFrames: number; framesShownOffObject: number };
     expect(out.runs[1]!.meanDice).toBe(single.meanDice);
+    expect(out.runs[1]!.framesShownOffObject).toBe(single.framesShownOffObject);
     expect(out.runs[1]!.inViewFrames).toBe(single.inViewFrames);
     expect(out.total.inViewFrames).toBe(out.runs[0]!.inViewFrames + out.runs[1]!.inViewFrames);
     expect(out.total.meanOfMeanDice).toBeCloseTo((out.runs[0]!.meanDice + single.meanDice) / 2, 10);

@@ -286,6 +286,14 @@ describe('tracking metrics', () => {
     expect(s.framesShownOutOfView).toBe(3);
   });
 
+  it('counts in-view frames whose shown mask lies mostly off the object', () => {
+    const on = (onObject: number): FrameRecord => ({ ...rec(true, false, 0.3), onObject });
+    const frames = [on(0.9), on(0.49), on(0.2), on(0.5), rec(true, true), rec(false, false)];
+    const s = scoreObject('u', 0, frames);
+    expect(s.framesShownOffObject).toBe(2);
+    expect(summarize([s, s]).framesShownOffObject).toBe(4);
+  });
+
   it('counts a loss flagged just before the object leaves as detected, not false', () => {
     const frames = [
       rec(true, false),

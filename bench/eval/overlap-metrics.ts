@@ -44,13 +44,22 @@ export function iou(predicted: Uint8Array, truth: Uint8Array): number {
   return iouFromCounts(overlapCounts(predicted, truth));
 }
 
-/** Dice of a binary mask against one label of a label image (e.g. a phantom structure id). */
+/** Overlap counts of a binary mask against one label of a label image (e.g. a phantom structure id). */
+export function countsAgainstLabel(
+  predicted: Uint8Array,
+  labels: ArrayLike<number>,
+  label: number,
+): OverlapCounts {
+  const truth = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) truth[i] = labels[i] === label ? 1 : 0;
+  return overlapCounts(predicted, truth);
+}
+
+/** Dice of a binary mask against one label of a label image. */
 export function diceAgainstLabel(
   predicted: Uint8Array,
   labels: ArrayLike<number>,
   label: number,
 ): number {
-  const truth = new Uint8Array(labels.length);
-  for (let i = 0; i < labels.length; i++) truth[i] = labels[i] === label ? 1 : 0;
-  return dice(predicted, truth);
+  return diceFromCounts(countsAgainstLabel(predicted, labels, label));
 }

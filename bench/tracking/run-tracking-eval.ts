@@ -11,7 +11,7 @@ import {
   DEFAULT_TRACKING_PARAMS,
   type TrackingParams,
 } from '../../inference/tracking/tracking-params.ts';
-import { diceAgainstLabel } from '../eval/overlap-metrics.ts';
+import { countsAgainstLabel, diceFromCounts } from '../eval/overlap-metrics.ts';
 import { summarize as percentiles, type PercentileSummary } from '../eval/percentiles.ts';
 import { interiorPointPrompt } from '../eval/prompts-from-truth.ts';
 import type { Cine } from './cine-source.ts';
@@ -87,15 +87,17 @@ export async function runTrackingEval(
       const report = byId.get(objectId);
       const inView = truth?.inView ?? false;
       const lost = report?.mask === undefined;
+      const counts =
+        inView && truth && report?.mask
+          ? countsAgainstLabel(report.mask.data, f.labels, truth.label)
+          : undefined;
       rec.frames.push({
         inView,
         lost,
-        dice:
-          inView && truth
-            ? report?.mask
-              ? diceAgainstLabel(report.mask.data, f.labels, truth.label)
-              : 0
-            : undefined,
+        dice: inView ? (counts ? diceFromCounts(counts) : 0) : undefined,
+        ...(counts && counts.predicted > 0
+          ? { onObject: counts.intersection / counts.predicted }
+          : {}),
       });
     }
     options.onFrame?.(i);

@@ -21,6 +21,7 @@ export interface SeedRun {
   readonly lossDetectedWithinFrames: number | null;
   readonly reacquireFrames: number | null;
   readonly framesShownOutOfView: number;
+  readonly framesShownOffObject: number;
 }
 
 /**
@@ -53,6 +54,7 @@ export function summarizeSeedRuns(runs: readonly SeedRun[]): SeedSetSummary {
     lossDetectedWithinFrames: worst((r) => r.lossDetectedWithinFrames),
     reacquireFrames: worst((r) => r.reacquireFrames),
     framesShownOutOfView: sum((r) => r.framesShownOutOfView),
+    framesShownOffObject: sum((r) => r.framesShownOffObject),
   };
 }
 
@@ -69,9 +71,10 @@ export function formatSeedTable(runs: readonly SeedRun[], total: SeedSetSummary)
       delay(f.lossDetectedWithinFrames).padStart(12),
       delay(f.reacquireFrames).padStart(11),
       String(f.framesShownOutOfView).padStart(9),
+      String(f.framesShownOffObject).padStart(9),
     ].join(' ');
   return [
-    'seed    meanDice  below 0.8 (in view)  falseLosses  lossFlagged  reacquired  shownOut',
+    'seed    meanDice  below 0.8 (in view)  falseLosses  lossFlagged  reacquired  shownOut  shownOff',
     ...runs.map((r) => row(String(r.seed), r)),
     row('all', { ...total, meanDice: total.meanOfMeanDice }),
   ];

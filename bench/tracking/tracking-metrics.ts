@@ -11,6 +11,8 @@
  *   tracker shows a mask with Dice ≥ 0.5 again;
  * - a mask shown out of view: a frame the object is not in view but the tracker shows a mask
  *   (the frames of a leave's own detection delay, up to `earlyFrames`, are not counted again);
+ * - a mask shown off the object: an in-view frame on which the tracker shows a mask of which more
+ *   than half lies off the object (another structure presented as this one);
  * - Dice is 0 on an in-view frame where the tracker shows no mask. `minDiceInView` leaves out the
  *   frames between a return and its re-acquisition (at most `reacquireAllowance` of them: beyond it
  *   they count), `minDiceInViewStrict` leaves out nothing.
@@ -21,6 +23,8 @@ export interface FrameRecord {
   readonly lost: boolean;
   /** Dice of the shown mask against the ground truth (0 when lost); defined when in view. */
   readonly dice: number | undefined;
+  /** Share of the shown mask's pixels on the object; defined when in view and a mask is shown. */
+  readonly onObject?: number;
 }
 
 export interface ObjectScore {
@@ -39,6 +43,8 @@ export interface ObjectScore {
   readonly framesDiceBelow08: number;
   /** Frames out of view on which a mask was shown (a wrong mask presented as current). */
   readonly framesShownOutOfView: number;
+  /** In-view frames on which the mask shown lay mostly (over half) off the object. */
+  readonly framesShownOffObject: number;
 }
 
 export interface MetricOptions {
@@ -95,10 +101,12 @@ export function scoreObject(
   let strict = 1;
   let tracked = 0;
   let below = 0;
+  let offObject = 0;
   for (let g = 0; g < n; g++) {
     const r = at(g);
     if (!r.lost) tracked++;
     if (!r.inView) continue;
+    if (!r.lost && r.onObject !== undefined && r.onObject < 0.5) offObject++;
     const d = r.dice ?? 0;
     sum += d;
     count++;
@@ -119,6 +127,7 @@ export function scoreObject(
     reacquireDelays,
     framesDiceBelow08: below,
     framesShownOutOfView: shownOut,
+    framesShownOffObject: offObject,
   };
 }
 
@@ -137,6 +146,7 @@ export interface TrackingSummary {
   readonly inViewFramesDiceBelow08: number;
   readonly inViewFrames: number;
   readonly framesShownOutOfView: number;
+  readonly framesShownOffObject: number;
 }
 
 const worst = (values: readonly (number | null)[]): number | null =>
@@ -160,5 +170,6 @@ export function summarize(scores: readonly ObjectScore[]): TrackingSummary {
     inViewFramesDiceBelow08: scores.reduce((s, o) => s + o.framesDiceBelow08, 0),
     inViewFrames: frames,
     framesShownOutOfView: scores.reduce((s, o) => s + o.framesShownOutOfView, 0),
+    framesShownOffObject: scores.reduce((s, o) => s + o.framesShownOffObject, 0),
   };
 }
