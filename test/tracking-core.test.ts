@@ -527,9 +527,12 @@ describe('a tap on ground another object shows', () => {
   const W = 96;
   const organ = disc(W, W, 48, 48, 30);
   const vessel = disc(W, W, 40, 44, 8);
+  // A mask across the organ's edge and past it, as the largest box gives.
+  const spread = disc(W, W, 70, 66, 30);
   const lowRes = { width: 8, height: 8, logits: new Float32Array(64) };
   const embedding = { imageWidth: W, imageHeight: W } as Embedding;
-  // A model that answers the tap with the organ, and the smallest box around it with the vessel.
+  // A model that answers the tap and the middle box with the organ, the smallest box around it
+  // with the vessel, and the largest box with a mask past the organ that it scores highest.
   const segmenter = (vesselScore: number): Segmenter & { calls: number } => {
     const s = {
       modelId: 'scripted',
@@ -538,10 +541,12 @@ describe('a tap on ground another object shows', () => {
       encode: () => Promise.reject(new Error('not used')),
       decode: (_e: Embedding, prompt: Prompt) => {
         s.calls++;
-        const small = prompt.box !== undefined && prompt.box.x1 - prompt.box.x0 <= W / 8 + 1;
+        const side = prompt.box ? prompt.box.x1 - prompt.box.x0 : 0;
+        const small = prompt.box !== undefined && side <= W / 8 + 1;
+        const large = side >= W / 2 - 1;
         return Promise.resolve({
-          mask: small ? vessel : organ,
-          score: small ? vesselScore : prompt.box ? 0.7 : 0.4,
+          mask: small ? vessel : large ? spread : organ,
+          score: small ? vesselScore : large ? 0.9 : prompt.box ? 0.7 : 0.4,
           lowResLogits: lowRes,
         } as unknown as DecodeResult);
       },
@@ -551,23 +556,25 @@ describe('a tap on ground another object shows', () => {
   const tap = seededTrack('vessel', { points: [{ x: 40, y: 44, label: 'positive' }] });
   const shownOrgan = shownOf(organ);
 
-  it("takes the boxes around the tap when its mask is another object's, and keeps it otherwise", async () => {
+  it("takes the smallest box around the tap that gives a mask of its own when the tap's is another object's", async () => {
     const grey = new Uint8Array(W * W).fill(100);
-    const m = segmenter(0.5);
+    // The vessel, from the smallest box, though the largest box's mask scores higher.
+    const m = segmenter(0.2);
     const seen = await new PromptPropagation(m, P).observe(embedding, grey, tap, [shownOrgan]);
     expect(seen!.mask).toBe(vessel);
-    expect(m.calls).toBe(4); // the tap and its three boxes, each decoded once
+    expect(m.calls).toBe(3); // the tap and the two smallest boxes (decoded for the scale check)
     // Nobody shows the organ yet: the tap's own answer stands.
     const alone = segmenter(0.5);
     expect((await new PromptPropagation(alone, P).observe(embedding, grey, tap, []))!.mask).toBe(
       organ,
     );
-    expect(alone.calls).toBe(3); // the tap and the two smallest boxes (the scale check)
-    // A box that answers worse than the tap, or with the same organ again, does not replace it.
-    const weak = segmenter(0.2);
+    expect(alone.calls).toBe(3);
+    // A box whose answer is implausible (score under scoreBad) or the organ again is passed over.
+    const faint = segmenter(P.scoreBad / 2);
     expect(
-      (await new PromptPropagation(weak, P).observe(embedding, grey, tap, [shownOrgan]))!.mask,
-    ).toBe(organ);
+      (await new PromptPropagation(faint, P).observe(embedding, grey, tap, [shownOrgan]))!.mask,
+    ).toBe(spread);
+    expect(faint.calls).toBe(4);
   });
 });
 

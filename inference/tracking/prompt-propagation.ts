@@ -214,11 +214,16 @@ export class PromptPropagation implements TrackingStrategy {
     }
     if (duplicates(best.mask, others)) {
       // A new tap whose mask is another object's mask was meant for something else (a vessel
-      // inside an organ that is already tracked): the boxes around the tap, when one gives a
-      // plausible mask of its own that scores at least as well.
+      // inside an organ that is already tracked): the smallest box around the tap that gives a
+      // plausible mask of its own. Not the best-scoring one: the built-in model scores a mask
+      // that runs over the organ and past it in the largest box highest (tracking seed 3030's
+      // faint vessel: 0.47 for 21 588 px against 0.11 for its own 1 262 px, Dice 0.09 / 0.75).
       for (let i = 0; i < boxes.length; i++) {
         const r = await decodeBox(i);
-        if (plausible(r) && r.score >= best.score && !duplicates(r.mask, others)) best = r;
+        if (plausible(r) && !duplicates(r.mask, others)) {
+          best = r;
+          break;
+        }
       }
     }
     return best;
