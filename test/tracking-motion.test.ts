@@ -12,6 +12,7 @@ import {
   type Sighting,
 } from '../inference/tracking/object-track.ts';
 import { PromptPropagation } from '../inference/tracking/prompt-propagation.ts';
+import { measureAppearance } from '../inference/tracking/appearance.ts';
 import { assessObservation } from '../inference/tracking/track-quality.ts';
 import { DEFAULT_TRACKING_PARAMS as P } from '../inference/tracking/tracking-params.ts';
 
@@ -151,6 +152,77 @@ describe('motion compensation in prompt propagation', () => {
     const same = recorder();
     await new PromptPropagation(same, P).observe(embedding, before, tracked);
     expect(same.prompts[0]!.points[0]).toMatchObject(last.interior);
+  });
+});
+
+describe('re-centring a weakly scored object', () => {
+  const embedding = { imageWidth: W, imageHeight: H } as Embedding;
+  const grey = frame(56, 52, 14, 3);
+  const object = discMask(56, 52, 14);
+  // What the re-placed point gives: the mask slid half a radius off the dark disc, over tissue.
+  const slid = discMask(64, 52, 14);
+  const last = sightingOf(56, 52, 14, grey);
+  const objectBox = summarizeMask(object).box!;
+  const tracked: ObjectTrack = {
+    ...seededTrack('disc', { points: [] }),
+    seed: undefined,
+    state: 'tracking',
+    last,
+    lastGood: last,
+    reference: {
+      area: summarizeMask(object).area,
+      appearance: measureAppearance(grey, object, objectBox),
+      samples: P.warmupFrames,
+    },
+  };
+  // Answers the re-placed point with the slid mask and any other point with the object.
+  const model = (score: number): Segmenter & { calls: number } => {
+    const s = {
+      modelId: 'scripted',
+      modelSha256: '',
+      calls: 0,
+      encode: () => Promise.reject(new Error('not used')),
+      decode: (_e: Embedding, prompt: Prompt) => {
+        s.calls++;
+        const p = prompt.points[0]!;
+        const atPoint = Math.hypot(p.x - last.interior.x, p.y - last.interior.y) < 1;
+        return Promise.resolve({
+          mask: atPoint ? slid : object,
+          score,
+          lowResLogits: peakLogits(14, 13),
+        } as unknown as DecodeResult);
+      },
+    };
+    return s;
+  };
+
+  it('takes the probe whose mask looks like the object when the answer scores weakly', async () => {
+    const weak = model(0.1);
+    const seen = await new PromptPropagation(weak, P).observe(embedding, grey, tracked);
+    expect(seen!.mask).toBe(object);
+    expect(weak.calls).toBe(1 + P.recentreProbes);
+  });
+
+  it('probes neither a well-scored answer, nor with re-centring off, nor before the reference is learnt', async () => {
+    const strong = model(P.scoreGood);
+    expect((await new PromptPropagation(strong, P).observe(embedding, grey, tracked))!.mask).toBe(
+      slid,
+    );
+    expect(strong.calls).toBe(1);
+    const off = model(0.1);
+    const seen = await new PromptPropagation(off, { ...P, recentreRadii: 0 }).observe(
+      embedding,
+      grey,
+      tracked,
+    );
+    expect(seen!.mask).toBe(slid);
+    expect(off.calls).toBe(1);
+    const early = model(0.1);
+    const warming = { ...tracked, reference: { ...tracked.reference!, samples: 1 } };
+    expect((await new PromptPropagation(early, P).observe(embedding, grey, warming))!.mask).toBe(
+      slid,
+    );
+    expect(early.calls).toBe(1);
   });
 });
 

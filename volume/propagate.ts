@@ -57,6 +57,8 @@ export function volumeTrackingParams(base: TrackingParams): TrackingParams {
     // Slices are not frames of a moving scene, and a warm-up loosening was not measured on them.
     motionReachPx: 0,
     warmupAreaLooseness: 1,
+    // Re-centring (tracking-params.ts) was measured on cines only.
+    recentreRadii: 0,
   };
 }
 

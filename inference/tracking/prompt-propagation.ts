@@ -7,6 +7,7 @@
  * `planPrompt` is pure; the strategy adds the motion estimate and the decode.
  */
 import { maskArea, type BinaryMask } from '../engine/mask.ts';
+import { appearanceDistance, measureAppearance } from './appearance.ts';
 import type { Prompt, PromptPoint } from '../engine/prompts.ts';
 import type { DecodeResult, Embedding, Segmenter } from '../engine/types.ts';
 import { expandBox, maskIou, summarizeMask, type PixelBox } from './mask-geometry.ts';
@@ -133,6 +134,39 @@ const SPREAD_AREA_RATIO = 2;
 /** IoU at which the masks of the two smallest seed boxes are the same object. */
 const STABLE_IOU = 0.8;
 
+/** Re-centring (PromptPropagation.recentred): least IoU of a probe's mask with the first answer. */
+const RECENTRE_SAME_OBJECT_IOU = 0.4;
+/** … the margin by which a probe's cost must beat the first answer's … */
+const RECENTRE_MARGIN = 0.05;
+/** … and the weight of |ln(area / reference area)| beside the appearance distance (0–1) in it. */
+const RECENTRE_AREA_WEIGHT = 0.5;
+
+/** `prompt` with its first point replaced by `point` and its box (if any) moved by (dx, dy). */
+function movedPrompt(
+  prompt: Prompt,
+  dx: number,
+  dy: number,
+  point: PromptPoint,
+  width: number,
+  height: number,
+): Prompt {
+  const b = prompt.box;
+  return {
+    ...prompt,
+    points: [point, ...prompt.points.slice(1)],
+    ...(b
+      ? {
+          box: {
+            x0: Math.max(0, b.x0 + dx),
+            y0: Math.max(0, b.y0 + dy),
+            x1: Math.min(width, b.x1 + dx),
+            y1: Math.min(height, b.y1 + dy),
+          },
+        }
+      : {}),
+  };
+}
+
 /** Whether `mask` is, for the most part, a mask another object shows (IoU at least 0.5). */
 function duplicates(mask: BinaryMask, others: readonly Neighbour[]): boolean {
   const { box } = summarizeMask(mask);
@@ -159,7 +193,9 @@ export class PromptPropagation implements TrackingStrategy {
     const prompt = planPrompt(moved, width, height, this.variant(hypothesis), grey, others);
     if (!prompt) return null;
     const first = await this.segmenter.decode(embedding, prompt);
-    const best = track.seed ? await this.settleSeed(embedding, track.seed, first, others) : first;
+    const best = track.seed
+      ? await this.settleSeed(embedding, track.seed, first, others)
+      : await this.recentred(embedding, grey, track, prompt, first, others);
     return {
       mask: best.mask,
       logits: best.lowResLogits,
@@ -224,6 +260,73 @@ export class PromptPropagation implements TrackingStrategy {
           best = r;
           break;
         }
+      }
+    }
+    return best;
+  }
+
+  /** Directions tried so far (each probe turns by 1/8 of a circle from the last). */
+  private turn = 0;
+
+  /**
+   * A weakly scored tracked observation, compared with the same prompt whose point (and box) moves
+   * `recentreRadii` reference radii in each of `recentreProbes` directions (turning by 1/8 of a
+   * circle from probe to probe): the answer whose mask looks most like the object's learnt
+   * appearance and size stands. The re-placed point is the deepest pixel of the previous mask, so a
+   * mask that slid over a neighbour moves its own point with it, and the next mask follows; the
+   * probes let the point walk back onto the object. The model's score cannot choose here (it
+   * scores a point on a vessel inside an organ highest); the learnt appearance can. A candidate must
+   * be the same object (IoU with the first answer at least RECENTRE_SAME_OBJECT_IOU) and not another
+   * object's mask, and beat the first answer's cost by RECENTRE_MARGIN.
+   */
+  private async recentred(
+    embedding: Embedding,
+    grey: Uint8Array,
+    track: ObjectTrack,
+    prompt: Prompt,
+    first: DecodeResult,
+    others: readonly Neighbour[],
+  ): Promise<DecodeResult> {
+    const { recentreRadii, recentreProbes, warmupFrames, scoreGood } = this.params;
+    const reference = track.reference;
+    const p = prompt.points[0];
+    if (recentreRadii <= 0 || recentreProbes <= 0 || first.score >= scoreGood) return first;
+    if (!reference || reference.samples < warmupFrames || p?.label !== 'positive') return first;
+    const firstBox = summarizeMask(first.mask).box;
+    if (!firstBox) return first;
+    const { imageWidth: width, imageHeight: height } = embedding;
+    const cost = (mask: BinaryMask): number => {
+      const s = summarizeMask(mask);
+      if (!s.box || s.area < this.params.minAreaPx) return Infinity;
+      const seen = measureAppearance(grey, mask, s.box);
+      return (
+        appearanceDistance(reference.appearance, seen, this.params.contrastTolerance) +
+        RECENTRE_AREA_WEIGHT * Math.abs(Math.log(s.area / reference.area))
+      );
+    };
+    const step = recentreRadii * Math.sqrt(reference.area / Math.PI);
+    let best = first;
+    let bestCost = cost(first.mask);
+    for (let k = 0; k < recentreProbes; k++) {
+      const angle = (2 * Math.PI * (this.turn++ % 8)) / 8;
+      const q = clampPoint(
+        { x: p.x + step * Math.cos(angle), y: p.y + step * Math.sin(angle), label: 'positive' },
+        width,
+        height,
+      );
+      const candidate = await this.segmenter.decode(
+        embedding,
+        movedPrompt(prompt, q.x - p.x, q.y - p.y, q, width, height),
+      );
+      const box = summarizeMask(candidate.mask).box;
+      if (!box || maskIou(first.mask, firstBox, candidate.mask, box) < RECENTRE_SAME_OBJECT_IOU) {
+        continue;
+      }
+      if (duplicates(candidate.mask, others)) continue;
+      const c = cost(candidate.mask);
+      if (c < bestCost - RECENTRE_MARGIN) {
+        best = candidate;
+        bestCost = c;
       }
     }
     return best;

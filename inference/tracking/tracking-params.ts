@@ -56,6 +56,14 @@ export interface TrackingParams {
   readonly motionReachPx: number;
   /** … on grey levels smoothed by a box filter of this radius (speckle is not anatomy). */
   readonly motionBlurPx: number;
+  /**
+   * Re-centring: a tracked object whose answer scores under `scoreGood` is also decoded from points
+   * this many reference radii from its re-placed point (0: off) …
+   */
+  readonly recentreRadii: number;
+  /** … in this many directions a frame (turning by 1/8 of a circle each); the answer most like the
+   * object's learnt appearance and size stands. */
+  readonly recentreProbes: number;
   /** Weight of a good observation in the reference area and appearance (slow: drift shows). */
   readonly referenceWeight: number;
   /**
@@ -108,6 +116,8 @@ export const DEFAULT_TRACKING_PARAMS: TrackingParams = {
   warmupAreaLooseness: 2,
   motionReachPx: 8,
   motionBlurPx: 4,
+  recentreRadii: 0.3,
+  recentreProbes: 2,
   referenceWeight: 0.1,
   warmupFrames: 10,
   searchMargin: 0.5,
