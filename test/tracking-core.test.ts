@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { disc } from './support/masks.ts';
+import { scriptedSegmenter } from './support/scripted-segmenter.ts';
 import { scoreObject, summarize, type FrameRecord } from '../bench/tracking/tracking-metrics.ts';
 import {
   expandBox,
@@ -8,7 +9,7 @@ import {
   summarizeMask,
   viewBorderShare,
 } from '../inference/tracking/mask-geometry.ts';
-import type { DecodeResult, Embedding, Segmenter } from '../inference/engine/types.ts';
+import type { DecodeResult, Embedding } from '../inference/engine/types.ts';
 import type { Prompt } from '../inference/engine/prompts.ts';
 import { seededTrack, withCorrections } from '../inference/tracking/object-track.ts';
 import { Tracker } from '../inference/tracking/tracker.ts';
@@ -533,26 +534,17 @@ describe('a tap on ground another object shows', () => {
   const embedding = { imageWidth: W, imageHeight: W } as Embedding;
   // A model that answers the tap and the middle box with the organ, the smallest box around it
   // with the vessel, and the largest box with a mask past the organ that it scores highest.
-  const segmenter = (vesselScore: number): Segmenter & { calls: number } => {
-    const s = {
-      modelId: 'scripted',
-      modelSha256: '',
-      calls: 0,
-      encode: () => Promise.reject(new Error('not used')),
-      decode: (_e: Embedding, prompt: Prompt) => {
-        s.calls++;
-        const side = prompt.box ? prompt.box.x1 - prompt.box.x0 : 0;
-        const small = prompt.box !== undefined && side <= W / 8 + 1;
-        const large = side >= W / 2 - 1;
-        return Promise.resolve({
-          mask: small ? vessel : large ? spread : organ,
-          score: small ? vesselScore : large ? 0.9 : prompt.box ? 0.7 : 0.4,
-          lowResLogits: lowRes,
-        } as unknown as DecodeResult);
-      },
-    };
-    return s;
-  };
+  const segmenter = (vesselScore: number) =>
+    scriptedSegmenter((prompt) => {
+      const side = prompt.box ? prompt.box.x1 - prompt.box.x0 : 0;
+      const small = prompt.box !== undefined && side <= W / 8 + 1;
+      const large = side >= W / 2 - 1;
+      return {
+        mask: small ? vessel : large ? spread : organ,
+        score: small ? vesselScore : large ? 0.9 : prompt.box ? 0.7 : 0.4,
+        lowResLogits: lowRes,
+      };
+    });
   const tap = seededTrack('vessel', { points: [{ x: 40, y: 44, label: 'positive' }] });
   const shownOrgan = shownOf(organ);
 

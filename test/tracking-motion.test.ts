@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { disc } from './support/masks.ts';
+import { scriptedSegmenter } from './support/scripted-segmenter.ts';
 import type { DecodeResult, Embedding, Segmenter } from '../inference/engine/types.ts';
 import type { Prompt } from '../inference/engine/prompts.ts';
 import { seededRandom } from '../capture/phantom/index.ts';
@@ -55,6 +56,16 @@ function sightingOf(cx: number, cy: number, r: number, grey: Uint8Array): Sighti
     grey,
   };
 }
+
+/** An object being tracked, last seen (well) as `last`. */
+const trackedFrom = (last: Sighting, more: Partial<ObjectTrack> = {}): ObjectTrack => ({
+  ...seededTrack('disc', { points: [] }),
+  seed: undefined,
+  state: 'tracking',
+  last,
+  lastGood: last,
+  ...more,
+});
 
 describe('motion estimate', () => {
   it("finds an object's shift between two frames through fresh speckle", () => {
@@ -120,13 +131,7 @@ describe('motion compensation in prompt propagation', () => {
   const before = frame(50, 56, 14, 1);
   const after = frame(56, 52, 14, 2);
   const last = sightingOf(50, 56, 14, before);
-  const tracked: ObjectTrack = {
-    ...seededTrack('disc', { points: [] }),
-    seed: undefined,
-    state: 'tracking',
-    last,
-    lastGood: last,
-  };
+  const tracked = trackedFrom(last);
 
   it('re-places the point (and the box) where the object moved to', async () => {
     const m = recorder();
@@ -163,38 +168,20 @@ describe('re-centring a weakly scored object', () => {
   const slid = discMask(64, 52, 14);
   const last = sightingOf(56, 52, 14, grey);
   const objectBox = summarizeMask(object).box!;
-  const tracked: ObjectTrack = {
-    ...seededTrack('disc', { points: [] }),
-    seed: undefined,
-    state: 'tracking',
-    last,
-    lastGood: last,
+  const tracked = trackedFrom(last, {
     reference: {
       area: summarizeMask(object).area,
       appearance: measureAppearance(grey, object, objectBox),
       samples: P.warmupFrames,
     },
-  };
+  });
   // Answers the re-placed point with the slid mask and any other point with the object.
-  const model = (score: number): Segmenter & { calls: number } => {
-    const s = {
-      modelId: 'scripted',
-      modelSha256: '',
-      calls: 0,
-      encode: () => Promise.reject(new Error('not used')),
-      decode: (_e: Embedding, prompt: Prompt) => {
-        s.calls++;
-        const p = prompt.points[0]!;
-        const atPoint = Math.hypot(p.x - last.interior.x, p.y - last.interior.y) < 1;
-        return Promise.resolve({
-          mask: atPoint ? slid : object,
-          score,
-          lowResLogits: peakLogits(14, 13),
-        } as unknown as DecodeResult);
-      },
-    };
-    return s;
-  };
+  const model = (score: number) =>
+    scriptedSegmenter((prompt) => {
+      const p = prompt.points[0]!;
+      const atPoint = Math.hypot(p.x - last.interior.x, p.y - last.interior.y) < 1;
+      return { mask: atPoint ? slid : object, score, lowResLogits: peakLogits(14, 13) };
+    });
 
   it('takes the probe whose mask looks like the object when the answer scores weakly', async () => {
     const weak = model(0.1);
