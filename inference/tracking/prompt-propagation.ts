@@ -7,9 +7,9 @@
  * `planPrompt` is pure; the strategy adds the motion estimate and the decode.
  */
 import { maskArea, type BinaryMask } from '../engine/mask.ts';
-import { appearanceDistance, measureAppearance } from './appearance.ts';
 import type { Prompt, PromptPoint } from '../engine/prompts.ts';
 import type { DecodeResult, Embedding, Segmenter } from '../engine/types.ts';
+import { appearanceDistance, measureAppearance } from './appearance.ts';
 import { expandBox, maskIou, summarizeMask, type PixelBox } from './mask-geometry.ts';
 import { SMALLER_AREA_RATIO } from './exclusive-masks.ts';
 import { searchByAppearance } from './reacquire-search.ts';
@@ -269,7 +269,8 @@ export class PromptPropagation implements TrackingStrategy {
   private turn = 0;
 
   /**
-   * A weakly scored tracked observation, compared with the same prompt whose point (and box) moves
+   * A weakly scored observation of an object past its seed (tracked, or a lost object's probe),
+   * compared with the same prompt whose point (and box) moves
    * `recentreRadii` reference radii in each of `recentreProbes` directions (turning by 1/8 of a
    * circle from probe to probe): the answer whose mask looks most like the object's learnt
    * appearance and size stands. The re-placed point is the deepest pixel of the previous mask, so a

@@ -57,8 +57,8 @@ export interface TrackingParams {
   /** … on grey levels smoothed by a box filter of this radius (speckle is not anatomy). */
   readonly motionBlurPx: number;
   /**
-   * Re-centring: a tracked object whose answer scores under `scoreGood` is also decoded from points
-   * this many reference radii from its re-placed point (0: off) …
+   * Re-centring: an object past its seed whose answer scores under `scoreGood` is also decoded from
+   * points this many reference radii from its prompt's point (0: off) …
    */
   readonly recentreRadii: number;
   /** … in this many directions a frame (turning by 1/8 of a circle each); the answer most like the
