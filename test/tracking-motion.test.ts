@@ -190,6 +190,25 @@ describe('re-centring a weakly scored object', () => {
     expect(weak.calls).toBe(1 + P.recentreProbes);
   });
 
+  it('does not move onto ground a neighbour of its size shows', async () => {
+    // A neighbour overlapping the object's left side: the probe's mask would take more of it than
+    // the first answer does.
+    const neighbourMask = discMask(44, 52, 14);
+    const n = summarizeMask(neighbourMask);
+    const neighbour = {
+      mask: neighbourMask,
+      area: n.area,
+      box: n.box!,
+      interior: interiorPoint(neighbourMask, n.box)!,
+    };
+    const weak = model(0.1);
+    const seen = await new PromptPropagation(weak, P).observe(embedding, grey, tracked, [
+      neighbour,
+    ]);
+    expect(seen!.mask).toBe(slid);
+    expect(weak.calls).toBe(1 + P.recentreProbes);
+  });
+
   it('probes neither a well-scored answer, nor with re-centring off, nor before the reference is learnt', async () => {
     const strong = model(P.scoreGood);
     expect((await new PromptPropagation(strong, P).observe(embedding, grey, tracked))!.mask).toBe(

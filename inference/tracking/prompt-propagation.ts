@@ -167,6 +167,23 @@ function movedPrompt(
   };
 }
 
+/** Pixels of `mask` that other objects not much smaller than it show (SMALLER_AREA_RATIO). */
+function groundOfOthers(mask: BinaryMask, others: readonly Neighbour[]): number {
+  const area = maskArea(mask);
+  let n = 0;
+  for (const o of others) {
+    if (o.area <= SMALLER_AREA_RATIO * area) continue;
+    const { x0, y0, x1, y1 } = o.box;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        const i = y * mask.width + x;
+        if (mask.data[i] === 1 && o.mask.data[i] === 1) n++;
+      }
+    }
+  }
+  return n;
+}
+
 /** Whether `mask` is, for the most part, a mask another object shows (IoU at least 0.5). */
 function duplicates(mask: BinaryMask, others: readonly Neighbour[]): boolean {
   const { box } = summarizeMask(mask);
@@ -277,8 +294,10 @@ export class PromptPropagation implements TrackingStrategy {
    * mask that slid over a neighbour moves its own point with it, and the next mask follows; the
    * probes let the point walk back onto the object. The model's score cannot choose here (it
    * scores a point on a vessel inside an organ highest); the learnt appearance can. A candidate must
-   * be the same object (IoU with the first answer at least RECENTRE_SAME_OBJECT_IOU) and not another
-   * object's mask, and beat the first answer's cost by RECENTRE_MARGIN.
+   * be the same object (IoU with the first answer at least RECENTRE_SAME_OBJECT_IOU), not another
+   * object's mask, take no more of the ground its neighbours of about its size show than the first
+   * answer does (in a crowded scene a probe otherwise slides onto the next vessel), and beat the
+   * first answer's cost by RECENTRE_MARGIN.
    */
   private async recentred(
     embedding: Embedding,
@@ -324,6 +343,7 @@ export class PromptPropagation implements TrackingStrategy {
         continue;
       }
       if (duplicates(candidate.mask, others)) continue;
+      if (groundOfOthers(candidate.mask, others) > groundOfOthers(first.mask, others)) continue;
       const c = cost(candidate.mask);
       if (c < bestCost - RECENTRE_MARGIN) {
         best = candidate;
