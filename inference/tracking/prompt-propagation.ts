@@ -334,10 +334,11 @@ export class PromptPropagation implements TrackingStrategy {
         width,
         height,
       );
-      const candidate = await this.segmenter.decode(
-        embedding,
-        movedPrompt(prompt, q.x - p.x, q.y - p.y, q, width, height),
-      );
+      // A probe is an extra look: if it cannot be decoded, the first answer still stands.
+      const candidate = await this.segmenter
+        .decode(embedding, movedPrompt(prompt, q.x - p.x, q.y - p.y, q, width, height))
+        .catch(() => undefined);
+      if (!candidate) continue;
       const box = summarizeMask(candidate.mask).box;
       if (!box || maskIou(first.mask, firstBox, candidate.mask, box) < RECENTRE_SAME_OBJECT_IOU) {
         continue;
