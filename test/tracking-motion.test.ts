@@ -210,27 +210,16 @@ describe('re-centring a weakly scored object', () => {
   });
 
   it('keeps the first answer when a probe cannot be decoded', async () => {
-    let calls = 0;
-    const failing: Segmenter = {
-      modelId: 'scripted',
-      modelSha256: '',
-      encode: () => Promise.reject(new Error('not used')),
-      decode: (_e: Embedding, prompt: Prompt) => {
-        calls++;
-        const p = prompt.points[0]!;
-        if (Math.hypot(p.x - last.interior.x, p.y - last.interior.y) >= 1) {
-          return Promise.reject(new Error('probe failed'));
-        }
-        return Promise.resolve({
-          mask: slid,
-          score: 0.1,
-          lowResLogits: peakLogits(14, 13),
-        } as unknown as DecodeResult);
-      },
-    };
+    const failing = scriptedSegmenter((prompt) => {
+      const p = prompt.points[0]!;
+      if (Math.hypot(p.x - last.interior.x, p.y - last.interior.y) >= 1) {
+        throw new Error('probe failed');
+      }
+      return { mask: slid, score: 0.1, lowResLogits: peakLogits(14, 13) };
+    });
     const seen = await new PromptPropagation(failing, P).observe(embedding, grey, tracked);
     expect(seen!.mask).toBe(slid);
-    expect(calls).toBe(1 + P.recentreProbes);
+    expect(failing.calls).toBe(1 + P.recentreProbes);
   });
 
   it('probes neither a well-scored answer, nor with re-centring off, nor before the reference is learnt', async () => {

@@ -141,15 +141,10 @@ const RECENTRE_MARGIN = 0.05;
 /** … and the weight of |ln(area / reference area)| beside the appearance distance (0–1) in it. */
 const RECENTRE_AREA_WEIGHT = 0.5;
 
-/** `prompt` with its first point replaced by `point` and its box (if any) moved by (dx, dy). */
-function movedPrompt(
-  prompt: Prompt,
-  dx: number,
-  dy: number,
-  point: PromptPoint,
-  width: number,
-  height: number,
-): Prompt {
+/** `prompt` with its first point replaced by `point`, and its box (if any) moved with it. */
+function movedPrompt(prompt: Prompt, point: PromptPoint, width: number, height: number): Prompt {
+  const from = prompt.points[0] ?? point;
+  const [dx, dy] = [point.x - from.x, point.y - from.y];
   const b = prompt.box;
   return {
     ...prompt,
@@ -167,9 +162,11 @@ function movedPrompt(
   };
 }
 
-/** Pixels of `mask` that other objects not much smaller than it show (SMALLER_AREA_RATIO). */
-function groundOfOthers(mask: BinaryMask, others: readonly Neighbour[]): number {
-  const area = maskArea(mask);
+/**
+ * Pixels of `mask` (of `area` pixels) that other objects not much smaller than it show
+ * (SMALLER_AREA_RATIO).
+ */
+function groundOfOthers(mask: BinaryMask, area: number, others: readonly Neighbour[]): number {
   let n = 0;
   for (const o of others) {
     if (o.area <= SMALLER_AREA_RATIO * area) continue;
@@ -184,9 +181,15 @@ function groundOfOthers(mask: BinaryMask, others: readonly Neighbour[]): number 
   return n;
 }
 
-/** Whether `mask` is, for the most part, a mask another object shows (IoU at least 0.5). */
-function duplicates(mask: BinaryMask, others: readonly Neighbour[]): boolean {
-  const { box } = summarizeMask(mask);
+/**
+ * Whether `mask` is, for the most part, a mask another object shows (IoU at least 0.5); `box` is
+ * the mask's own box when the caller has it.
+ */
+function duplicates(
+  mask: BinaryMask,
+  others: readonly Neighbour[],
+  box: PixelBox | undefined = summarizeMask(mask).box,
+): boolean {
   return others.some((o) => maskIou(mask, box, o.mask, o.box) >= 0.5);
 }
 
@@ -312,21 +315,23 @@ export class PromptPropagation implements TrackingStrategy {
     const p = prompt.points[0];
     if (recentreRadii <= 0 || recentreProbes <= 0 || first.score >= scoreGood) return first;
     if (!reference || reference.samples < warmupFrames || p?.label !== 'positive') return first;
-    const firstBox = summarizeMask(first.mask).box;
+    const firstSummary = summarizeMask(first.mask);
+    const firstBox = firstSummary.box;
     if (!firstBox) return first;
     const { imageWidth: width, imageHeight: height } = embedding;
-    const cost = (mask: BinaryMask): number => {
-      const s = summarizeMask(mask);
-      if (!s.box || s.area < this.params.minAreaPx) return Infinity;
-      const seen = measureAppearance(grey, mask, s.box);
-      return (
-        appearanceDistance(reference.appearance, seen, this.params.contrastTolerance) +
-        RECENTRE_AREA_WEIGHT * Math.abs(Math.log(s.area / reference.area))
-      );
-    };
+    const cost = (mask: BinaryMask, box: PixelBox, area: number): number =>
+      area < this.params.minAreaPx
+        ? Infinity
+        : appearanceDistance(
+            reference.appearance,
+            measureAppearance(grey, mask, box),
+            this.params.contrastTolerance,
+          ) +
+          RECENTRE_AREA_WEIGHT * Math.abs(Math.log(area / reference.area));
+    const firstGround = groundOfOthers(first.mask, firstSummary.area, others);
     const step = recentreRadii * Math.sqrt(reference.area / Math.PI);
     let best = first;
-    let bestCost = cost(first.mask);
+    let bestCost = cost(first.mask, firstBox, firstSummary.area);
     for (let k = 0; k < recentreProbes; k++) {
       const angle = (2 * Math.PI * (this.turn++ % 8)) / 8;
       const q = clampPoint(
@@ -336,16 +341,16 @@ export class PromptPropagation implements TrackingStrategy {
       );
       // A probe is an extra look: if it cannot be decoded, the first answer still stands.
       const candidate = await this.segmenter
-        .decode(embedding, movedPrompt(prompt, q.x - p.x, q.y - p.y, q, width, height))
+        .decode(embedding, movedPrompt(prompt, q, width, height))
         .catch(() => undefined);
       if (!candidate) continue;
-      const box = summarizeMask(candidate.mask).box;
+      const { box, area } = summarizeMask(candidate.mask);
       if (!box || maskIou(first.mask, firstBox, candidate.mask, box) < RECENTRE_SAME_OBJECT_IOU) {
         continue;
       }
-      if (duplicates(candidate.mask, others)) continue;
-      if (groundOfOthers(candidate.mask, others) > groundOfOthers(first.mask, others)) continue;
-      const c = cost(candidate.mask);
+      if (duplicates(candidate.mask, others, box)) continue;
+      if (groundOfOthers(candidate.mask, area, others) > firstGround) continue;
+      const c = cost(candidate.mask, box, area);
       if (c < bestCost - RECENTRE_MARGIN) {
         best = candidate;
         bestCost = c;

@@ -1,4 +1,7 @@
-/** A segmenter for tracker tests that answers each decode from a script and counts the calls. */
+/**
+ * A segmenter for tracker tests that answers each decode from a script (a throw fails that decode)
+ * and counts the calls.
+ */
 import type { BinaryMask } from '../../inference/engine/mask.ts';
 import type { Prompt } from '../../inference/engine/prompts.ts';
 import type { DecodeResult, Embedding, Segmenter } from '../../inference/engine/types.ts';
@@ -19,7 +22,8 @@ export function scriptedSegmenter(
     encode: () => Promise.reject(new Error('not used')),
     decode: (_e: Embedding, prompt: Prompt) => {
       s.calls++;
-      return Promise.resolve(answer(prompt) as unknown as DecodeResult);
+      // A script that throws fails the decode as a real one does: a rejected promise.
+      return Promise.resolve(prompt).then((p) => answer(p) as unknown as DecodeResult);
     },
   };
   return s;
