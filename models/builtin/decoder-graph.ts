@@ -249,7 +249,9 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
     exclusive: { i: 1 },
   });
   const insideCost = op('CumSum', [mul(wAll, sub(k(1), sim)), axis1], { exclusive: { i: 1 } });
-  const simCum = op('CumSum', [mul(wAll, sim), axis1], { exclusive: { i: 1 } }); // Σ_{j<i}
+  // Outside the view nothing is known: a band sample there counts as an even chance (see params.ts).
+  const simBand = add(mul(sim, hasData), mul(noData, k(p.noDataBandSim)));
+  const simCum = op('CumSum', [mul(wAll, simBand), axis1], { exclusive: { i: 1 } }); // Σ_{j<i}
   const bandSteps = op('Cast', [op('Ceil', [div(k(Math.log(p.bandRatio)), dlog)])], {
     to: { i: 7 },
   });

@@ -46,6 +46,13 @@ export const BUILTIN_PARAMS = {
   appearanceWidth: 0.7,
   /** The outside band used by the region cost spans [r, bandRatio · r]. */
   bandRatio: 1.4,
+  /**
+   * Point prompts: how much a band sample with no echo data (past the edge of a sector, a black
+   * margin) counts as looking like the interior. Black was "unlike the interior", so a contour
+   * just inside the view's edge had a perfect outside band and a tap on a weak-edged object ran on
+   * to the edge. Unknown is neither: an even chance (0.5).
+   */
+  noDataBandSim: 0.5,
   /** Point prompts: smallest radius (model px) of the interior sample; boxes use a fraction of the box. */
   seedRadius: 8,
   /** Point prompts: a sample at radius r is compared with the interior within r / interiorRatio. */
