@@ -338,6 +338,12 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   // asked for. Without this the contour of a weak-edged object ran on to the edge of the sector.
   const atBound = castF(op('Greater', [r, mul(reachable, k(p.boundFraction))]));
   L = sub(L, mul(mul(atBound, k(p.boundPenalty)), sub(k(1), hasBox)));
+  // A box alone: a contour far inside the box is not the object the box was drawn around (see
+  // params.ts). A box with a positive point is not held to this: the tracker's boxes around a tap
+  // are probes of scale, not outlines.
+  const short = op('Relu', [sub(k(1), div(r, mul(rmax, k(p.boxFillFraction))))]); // [K,R]
+  const boxAlone = mul(hasBox, sub(k(1), hasPositive));
+  L = sub(L, mul(mul(short, k(p.boxFillPenalty)), boxAlone));
   const ev = op('Exp', [sub(L, maxAxes(L, [1]))]); // [K,R]
 
   // ---- forward–backward on the unrolled circular chain (both directions batched) -----------------------
