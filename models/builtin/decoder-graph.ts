@@ -354,13 +354,22 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   }
   const stacked = op('Gather', [ev, g.constant('int64', [steps, 2], idx)], { axis: { i: 0 } }); // [steps,2,R]
   const perStep = g.opMulti('Split', [stacked], steps, { axis: { i: 0 } });
-  // Banded transition matrix: T[i][j] = exp(-smoothness·(i−j)²) for |i−j| ≤ maxJump.
+  // Banded transition matrix: T[i][j] = exp(-smoothness·(i−j)²) for |i−j| ≤ maxJump; for a box
+  // alone exp(-min(smoothness·(i−j)², boxJumpCostCap)) for |i−j| ≤ boxMaxJump (see params.ts).
   const T: number[] = [];
+  const TB: number[] = [];
+  const cap = p.boxJumpCostCap > 0 ? p.boxJumpCostCap : Infinity;
   for (let i = 0; i < R; i++) {
-    for (let j = 0; j < R; j++)
+    for (let j = 0; j < R; j++) {
       T.push(Math.abs(i - j) <= D ? Math.exp(-p.smoothness * (i - j) ** 2) : 0);
+      TB.push(
+        Math.abs(i - j) <= p.boxMaxJump ? Math.exp(-Math.min(p.smoothness * (i - j) ** 2, cap)) : 0,
+      );
+    }
   }
-  const trans = g.constant('float32', [R, R], T);
+  const transPoint = g.constant('float32', [R, R], T);
+  const transBox = g.constant('float32', [R, R], TB);
+  const trans = add(transPoint, mul(boxAlone, sub(transBox, transPoint)));
   const normalise = (v: string) => div(v, add(sumAxes(v, [2]), k(1e-30)));
   let state = normalise(perStep[0]!); // [1,2,R]
   const states: string[] = [];
