@@ -46,6 +46,32 @@ function ellipseFrame(
 
 const areaOf = (m: Uint8Array): number => m.reduce((a, b) => a + b, 0);
 
+/**
+ * A phantom frame's object as `npm run eval -- --prompt box --box-jitter 0.4` (seed 1) prompts it:
+ * the first connected component of `label`, its loosened box, and whether the box's centre is on it.
+ */
+function evaluationBoxCase(seed: number, index: number, label: number) {
+  const f = createPhantom({ seed }).frame(index);
+  const components = connectedComponents({
+    width: f.width,
+    height: f.height,
+    labels: Uint32Array.from(f.labels),
+  });
+  const i = components.findIndex((c) => c.label === label);
+  const object = components[i]!;
+  const name = `phantom-${seed}-${String(index).padStart(5, '0')}.png#${i}`;
+  const box = boxPrompt(object, f.width, f.height, 0.4, objectSeed(1, name));
+  const centre =
+    f.labels[Math.floor((box.y0 + box.y1) / 2) * f.width + Math.floor((box.x0 + box.x1) / 2)];
+  const frame: Frame = { width: f.width, height: f.height, channels: 1, data: f.image };
+  return {
+    frame,
+    box,
+    truth: componentMask(object, f.width, f.height),
+    centreOnObject: centre === label,
+  };
+}
+
 describe('built-in model', () => {
   let model: ModelPair;
   beforeAll(async () => {
@@ -148,23 +174,11 @@ describe('built-in model', () => {
   });
 
   it('a loose box around an organ, centred on a vessel inside it, gives the organ', async () => {
-    // Phantom check seed 707, frame 60: the box `npm run eval -- --prompt box --box-jitter 0.4`
-    // draws around the organ (label 1); its centre lies on a vessel inside the organ. With a small
-    // centre sample (30 % of the box) the vessel was taken for the interior: Dice 0.04.
-    const f = createPhantom({ seed: 707 }).frame(60);
-    // The evaluation's own path: object 0 of the label image, its loosened box.
-    const [organ] = connectedComponents({
-      width: f.width,
-      height: f.height,
-      labels: Uint32Array.from(f.labels),
-    });
-    expect(organ?.label).toBe(1);
-    const truth = componentMask(organ!, f.width, f.height);
-    const box = boxPrompt(organ!, f.width, f.height, 0.4, objectSeed(1, 'phantom-707-00060.png#0'));
-    const centre =
-      f.labels[Math.floor((box.y0 + box.y1) / 2) * f.width + Math.floor((box.x0 + box.x1) / 2)];
-    expect(centre).not.toBe(1);
-    const frame: Frame = { width: f.width, height: f.height, channels: 1, data: f.image };
+    // Phantom check seed 707, frame 60: the evaluation's box around the organ (label 1); its centre
+    // lies on a vessel inside the organ. With a small centre sample (30 % of the box) the vessel
+    // was taken for the interior: Dice 0.04.
+    const { frame, box, truth, centreOnObject } = evaluationBoxCase(707, 60, 1);
+    expect(centreOnObject).toBe(false);
     const r = await model.decode(await model.encode(frame), { points: [], box });
     expect(dice(r.mask.data, truth)).toBeGreaterThan(0.6);
   });
@@ -177,20 +191,8 @@ describe('built-in model', () => {
       [101, 90],
       [707, 30],
     ] as const) {
-      const f = createPhantom({ seed }).frame(index);
-      const [organ] = connectedComponents({
-        width: f.width,
-        height: f.height,
-        labels: Uint32Array.from(f.labels),
-      });
-      expect(organ?.label).toBe(1);
-      const truth = componentMask(organ!, f.width, f.height);
-      const name = `phantom-${seed}-${String(index).padStart(5, '0')}.png#0`;
-      const box = boxPrompt(organ!, f.width, f.height, 0.4, objectSeed(1, name));
-      const centre =
-        f.labels[Math.floor((box.y0 + box.y1) / 2) * f.width + Math.floor((box.x0 + box.x1) / 2)];
-      expect(centre).not.toBe(1);
-      const frame: Frame = { width: f.width, height: f.height, channels: 1, data: f.image };
+      const { frame, box, truth, centreOnObject } = evaluationBoxCase(seed, index, 1);
+      expect(centreOnObject).toBe(false);
       const r = await model.decode(await model.encode(frame), { points: [], box });
       expect(dice(r.mask.data, truth)).toBeGreaterThan(0.6);
     }
@@ -201,23 +203,7 @@ describe('built-in model', () => {
     // notches, in the evaluation's loosened box. With the quadratic cost of a radius jump between
     // neighbouring rays the contour could not follow the notch's sides and cut across it or
     // collapsed (Dice 0.53); with the cost capped for a box alone, 0.88.
-    const f = createPhantom({ seed: 909 }).frame(30);
-    const components = connectedComponents({
-      width: f.width,
-      height: f.height,
-      labels: Uint32Array.from(f.labels),
-    });
-    const index = components.findIndex((c) => c.label === 4);
-    const cyst = components[index]!;
-    const truth = componentMask(cyst, f.width, f.height);
-    const box = boxPrompt(
-      cyst,
-      f.width,
-      f.height,
-      0.4,
-      objectSeed(1, `phantom-909-00030.png#${index}`),
-    );
-    const frame: Frame = { width: f.width, height: f.height, channels: 1, data: f.image };
+    const { frame, box, truth } = evaluationBoxCase(909, 30, 4);
     const r = await model.decode(await model.encode(frame), { points: [], box });
     expect(dice(r.mask.data, truth)).toBeGreaterThan(0.75);
   });
