@@ -98,12 +98,13 @@ export const BUILTIN_PARAMS = {
    */
   boundPenalty: 3,
   /**
-   * A box alone (no positive point): it is drawn around its object, so the contour should not stay far inside it. A
-   * contour point nearer the centre than this fraction of its ray's way to the box edge costs up to
-   * `boxFillPenalty` (linearly, full at the centre). 0.3: an ellipse in a box loosened by 40 % on
-   * one side (the evaluation's worst case) still reaches 0.43 of the way along the axes and 0.3 along
-   * the diagonals, so no such object is penalised; a vessel at the centre of a box drawn around the
-   * organ that holds it is.
+   * A box alone (no positive point) is drawn around its object, so the contour should not stay far
+   * inside it: a contour point nearer the centre than this fraction of its ray's way to the box edge
+   * costs up to `boxFillPenalty` (linearly, full at the centre). 0.3: an ellipse in a box loosened
+   * by 40 % on one side (the evaluation's worst case) still reaches 0.43 of the way along the axes
+   * and 0.3 along the diagonals, so no such object is penalised; a vessel at the centre of a box
+   * drawn around the organ that holds it is. A box with a positive point is the tracker's (a probe
+   * of scale around a tap, or the last mask's box) and is not held to this.
    */
   boxFillFraction: 0.3,
   boxFillPenalty: 5,
