@@ -73,19 +73,28 @@ export function maskIou(
     throw new RangeError(`masks differ in size: ${a.width}×${a.height} vs ${b.width}×${b.height}`);
   }
   if (!aBox && !bBox) return 0;
-  const u = unionBox(aBox, bBox);
-  let inter = 0;
+  const { intersection, union } = overlapInBox(a, b, unionBox(aBox, bBox));
+  return union === 0 ? 0 : intersection / union;
+}
+
+/** Pixels inside `box` set in both masks, and in either (masks of the same size). */
+export function overlapInBox(
+  a: BinaryMask,
+  b: BinaryMask,
+  box: PixelBox,
+): { intersection: number; union: number } {
+  let intersection = 0;
   let union = 0;
-  for (let y = u.y0; y < u.y1; y++) {
+  for (let y = box.y0; y < box.y1; y++) {
     const row = y * a.width;
-    for (let x = u.x0; x < u.x1; x++) {
+    for (let x = box.x0; x < box.x1; x++) {
       const p = a.data[row + x]!;
       const q = b.data[row + x]!;
-      inter += p & q;
+      intersection += p & q;
       union += p | q;
     }
   }
-  return union === 0 ? 0 : inter / union;
+  return { intersection, union };
 }
 
 function unionBox(a: PixelBox | undefined, b: PixelBox | undefined): PixelBox {

@@ -10,7 +10,7 @@ import { maskArea, type BinaryMask } from '../engine/mask.ts';
 import type { Prompt, PromptPoint } from '../engine/prompts.ts';
 import type { DecodeResult, Embedding, Segmenter } from '../engine/types.ts';
 import { appearanceDistance, measureAppearance } from './appearance.ts';
-import { expandBox, maskIou, summarizeMask, type PixelBox } from './mask-geometry.ts';
+import { expandBox, maskIou, overlapInBox, summarizeMask, type PixelBox } from './mask-geometry.ts';
 import { SMALLER_AREA_RATIO } from './exclusive-masks.ts';
 import { searchByAppearance } from './reacquire-search.ts';
 import { estimateShift, movedSighting } from './motion-estimate.ts';
@@ -169,14 +169,7 @@ function movedPrompt(prompt: Prompt, point: PromptPoint, width: number, height: 
 function groundOfOthers(mask: BinaryMask, area: number, others: readonly Neighbour[]): number {
   let n = 0;
   for (const o of others) {
-    if (o.area <= SMALLER_AREA_RATIO * area) continue;
-    const { x0, y0, x1, y1 } = o.box;
-    for (let y = y0; y < y1; y++) {
-      for (let x = x0; x < x1; x++) {
-        const i = y * mask.width + x;
-        if (mask.data[i] === 1 && o.mask.data[i] === 1) n++;
-      }
-    }
+    if (o.area > SMALLER_AREA_RATIO * area) n += overlapInBox(mask, o.mask, o.box).intersection;
   }
   return n;
 }
