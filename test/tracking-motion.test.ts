@@ -222,6 +222,27 @@ describe('re-centring a weakly scored object', () => {
     expect(failing.calls).toBe(1 + P.recentreProbes);
   });
 
+  it("turns each object's probes on their own: another object's probes do not move them", async () => {
+    const probesOnSecondLook = async (otherProbesBetween: boolean) => {
+      const points: { x: number; y: number }[] = [];
+      const weak = scriptedSegmenter((prompt) => {
+        points.push(prompt.points[0]!);
+        return { mask: slid, score: 0.1, lowResLogits: peakLogits(14, 13) };
+      });
+      const strategy = new PromptPropagation(weak, P);
+      await strategy.observe(embedding, grey, tracked);
+      if (otherProbesBetween) {
+        await strategy.observe(embedding, grey, { ...tracked, objectId: 'other' });
+      }
+      points.length = 0;
+      await strategy.observe(embedding, grey, tracked);
+      return points;
+    };
+    const alone = await probesOnSecondLook(false);
+    expect(alone).toHaveLength(1 + P.recentreProbes);
+    expect(await probesOnSecondLook(true)).toEqual(alone);
+  });
+
   it('probes neither a well-scored answer, nor with re-centring off, nor before the reference is learnt', async () => {
     const strong = model(P.scoreGood);
     expect((await new PromptPropagation(strong, P).observe(embedding, grey, tracked))!.mask).toBe(

@@ -278,8 +278,11 @@ export class PromptPropagation implements TrackingStrategy {
     return best;
   }
 
-  /** Directions tried so far (each probe turns by 1/8 of a circle from the last). */
-  private turn = 0;
+  /**
+   * Directions tried so far per object (each probe turns by 1/8 of a circle from the last). Per
+   * object: where one object's probes point must not depend on how many other objects probed.
+   */
+  private readonly turns = new Map<string, number>();
 
   /**
    * A weakly scored observation of an object past its seed (tracked, or a lost object's probe),
@@ -325,8 +328,10 @@ export class PromptPropagation implements TrackingStrategy {
     const step = recentreRadii * Math.sqrt(reference.area / Math.PI);
     let best = first;
     let bestCost = cost(first.mask, firstBox, firstSummary.area);
+    let turn = this.turns.get(track.objectId) ?? 0;
     for (let k = 0; k < recentreProbes; k++) {
-      const angle = (2 * Math.PI * (this.turn++ % 8)) / 8;
+      const angle = (2 * Math.PI * (turn++ % 8)) / 8;
+      this.turns.set(track.objectId, turn);
       const q = clampPoint(
         { x: p.x + step * Math.cos(angle), y: p.y + step * Math.sin(angle), label: 'positive' },
         width,
