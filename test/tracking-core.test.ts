@@ -20,6 +20,7 @@ import {
   type ObservationFeatures,
 } from '../inference/tracking/track-quality.ts';
 import { searchByAppearance } from '../inference/tracking/reacquire-search.ts';
+import { createPhantom } from '../capture/phantom/index.ts';
 import { planPrompt, PromptPropagation } from '../inference/tracking/prompt-propagation.ts';
 import { withoutSmallerOverlaps } from '../inference/tracking/exclusive-masks.ts';
 import {
@@ -376,6 +377,25 @@ describe('re-acquisition search', () => {
       noEchoGrey: -1,
     });
     expect(volumeSlice!.distance).toBeLessThan(0.9);
+  });
+
+  it('finds a vessel that came back near where it left the view, not a window across the view edge', () => {
+    // Tracking seed 5050: a vessel (learnt: inside 30, around 94) left the sector at (71, 271) and,
+    // at frame 700, is back at (123, 235). A window centred just outside the sector's corner is
+    // half black: measured with its no-echo pixels, it looked like a dark object in tissue.
+    const f = createPhantom({ seed: 5050 }).frame(700);
+    const vessel = f.objects[4]!;
+    expect(vessel.inViewFraction).toBe(1);
+    const hit = searchByAppearance(f.image, f.width, f.height, {
+      centre: { x: 71, y: 271 },
+      radius: 28,
+      reachRadii: 3,
+      appearance: { inside: 30, around: 94, contrast: 0.51 },
+      contrastTolerance: P.contrastTolerance,
+    })!;
+    const { x, y } = vessel.centroid;
+    expect(Math.hypot(hit.x - x, hit.y - y)).toBeLessThan(10);
+    expect(hit.distance).toBeLessThan(0.6);
   });
 
   it("probes a lost object inside a much larger neighbour's mask, not under one of its own size", () => {

@@ -7,6 +7,11 @@ import { appearanceDistance, type Appearance } from './appearance.ts';
 import { NO_ECHO_GREY } from './mask-geometry.ts';
 import { regionSums } from './region-sums.ts';
 
+/** A window whose ring has more than this share of no-echo pixels lies across the view's edge … */
+const EDGE_RING_SHARE = 0.25;
+/** … and is no candidate when less than this share of its centre has echo. */
+const MIN_ECHO_SHARE = 0.25;
+
 export interface SearchRequest {
   readonly centre: { readonly x: number; readonly y: number };
   /** Equivalent radius of the object, px. */
@@ -70,12 +75,18 @@ export function searchByAppearance(
       if (nOut < 1) continue;
       // An object's surroundings are tissue: a window at the edge of the view (or outside it,
       // where "dark" is no echo at all) is not a candidate.
-      const darkOut =
-        dark.sum(lx - outer, ly - outer, lx + outer, ly + outer) -
-        dark.sum(lx - inner, ly - inner, lx + inner, ly + inner);
+      const darkIn = dark.sum(lx - inner, ly - inner, lx + inner, ly + inner);
+      const darkOut = dark.sum(lx - outer, ly - outer, lx + outer, ly + outer) - darkIn;
       if (darkOut > 0.5 * nOut) continue;
-      const inside = sIn / nIn;
-      const around = (sAll - sIn) / nOut;
+      // A window across the view's edge (much of its ring has no echo) is judged on the pixels with
+      // echo only: there, black is missing data, not an anechoic interior. Otherwise a window
+      // centred just outside the view looks like a dark object in tissue (tracking seed 5050: a
+      // vessel that left at the edge was probed there for 140 frames after it came back nearby).
+      const acrossEdge = darkOut > EDGE_RING_SHARE * nOut;
+      if (acrossEdge && nIn - darkIn < MIN_ECHO_SHARE * nIn) continue;
+      // The no-echo pixels' own grey (≤ noEchoGrey) is left in the sums: at most 2 per pixel.
+      const inside = acrossEdge ? sIn / (nIn - darkIn) : sIn / nIn;
+      const around = acrossEdge ? (sAll - sIn) / (nOut - darkOut) : (sAll - sIn) / nOut;
       const seen: Appearance = {
         inside,
         around,
