@@ -440,6 +440,33 @@ describe('re-acquisition search', () => {
   });
 });
 
+describe('tracker and strategy state', () => {
+  it('tells the strategy to forget an object that is added, re-prompted or removed, not one corrected', () => {
+    const forgotten: string[] = [];
+    const strategy: TrackingStrategy = {
+      name: 'recording',
+      observe: () => Promise.resolve(null),
+      forget: (id) => forgotten.push(id),
+    };
+    const tracker = new Tracker(strategy, P);
+    const tap = (x: number) => ({ x, y: 20, label: 'positive' as const });
+    tracker.setPrompts([
+      { objectId: 'a', points: [tap(10)] },
+      { objectId: 'b', points: [tap(30)] },
+    ]);
+    expect(forgotten.splice(0)).toEqual(['a', 'b']);
+    // A corrective point keeps the object's history …
+    tracker.setPrompts([
+      { objectId: 'a', points: [tap(10), tap(12)] },
+      { objectId: 'b', points: [tap(30)] },
+    ]);
+    expect(forgotten.splice(0)).toEqual([]);
+    // … a new prompt and a removal do not.
+    tracker.setPrompts([{ objectId: 'a', points: [tap(50)] }]);
+    expect(forgotten.splice(0).sort()).toEqual(['a', 'b']);
+  });
+});
+
 describe('tracker hypotheses', () => {
   it('asks for another hypothesis only when the first is not good, and keeps the better-judged one', async () => {
     const W = 128;

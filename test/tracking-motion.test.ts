@@ -243,6 +243,22 @@ describe('re-centring a weakly scored object', () => {
     expect(await probesOnSecondLook(true)).toEqual(alone);
   });
 
+  it('starts the turn afresh for an object it was told to forget (removed or re-prompted)', async () => {
+    const points: { x: number; y: number }[] = [];
+    const weak = scriptedSegmenter((prompt) => {
+      points.push(prompt.points[0]!);
+      return { mask: slid, score: 0.1, lowResLogits: peakLogits(14, 13) };
+    });
+    const strategy = new PromptPropagation(weak, P);
+    await strategy.observe(embedding, grey, tracked);
+    const first = points.splice(0);
+    await strategy.observe(embedding, grey, tracked);
+    expect(points.splice(0)).not.toEqual(first);
+    strategy.forget(tracked.objectId);
+    await strategy.observe(embedding, grey, tracked);
+    expect(points).toEqual(first);
+  });
+
   it('probes neither a well-scored answer, nor with re-centring off, nor before the reference is learnt', async () => {
     const strong = model(P.scoreGood);
     expect((await new PromptPropagation(strong, P).observe(embedding, grey, tracked))!.mask).toBe(

@@ -284,6 +284,10 @@ export class PromptPropagation implements TrackingStrategy {
    */
   private readonly turns = new Map<string, number>();
 
+  forget(objectId: string): void {
+    this.turns.delete(objectId);
+  }
+
   /**
    * A weakly scored observation of an object past its seed (tracked, or a lost object's probe),
    * compared with the same prompt whose point (and box) moves

@@ -76,9 +76,13 @@ export class Tracker {
    */
   setPrompts(prompts: readonly UserPrompt[]): string[] {
     const diff = diffPrompts(this.prompts, prompts);
-    for (const id of diff.removed) this.tracks.delete(id);
+    for (const id of diff.removed) {
+      this.tracks.delete(id);
+      this.strategy.forget?.(id);
+    }
     for (const p of [...diff.added, ...diff.reseeded]) {
       this.tracks.set(p.objectId, seededTrack(p.objectId, toPrompt(p)));
+      this.strategy.forget?.(p.objectId);
     }
     for (const c of diff.corrected) {
       const t = this.tracks.get(c.objectId);

@@ -52,4 +52,9 @@ export interface TrackingStrategy {
     track: ObjectTrack,
     others?: readonly Neighbour[],
   ): Promise<Observation[]>;
+  /**
+   * The object was removed or given a new prompt: drop whatever the strategy keeps for it (the
+   * tracker calls this; a stateless strategy need not implement it). Optional.
+   */
+  forget?(objectId: string): void;
 }
