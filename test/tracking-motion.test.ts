@@ -222,14 +222,19 @@ describe('re-centring a weakly scored object', () => {
     expect(failing.calls).toBe(1 + P.recentreProbes);
   });
 
+  /** A strategy over a weakly scoring model that records the first point of every decode. */
+  const recording = () => {
+    const points: { x: number; y: number }[] = [];
+    const weak = scriptedSegmenter((prompt) => {
+      points.push(prompt.points[0]!);
+      return { mask: slid, score: 0.1, lowResLogits: peakLogits(14, 13) };
+    });
+    return { points, strategy: new PromptPropagation(weak, P) };
+  };
+
   it("turns each object's probes on their own: another object's probes do not move them", async () => {
     const probesOnSecondLook = async (otherProbesBetween: boolean) => {
-      const points: { x: number; y: number }[] = [];
-      const weak = scriptedSegmenter((prompt) => {
-        points.push(prompt.points[0]!);
-        return { mask: slid, score: 0.1, lowResLogits: peakLogits(14, 13) };
-      });
-      const strategy = new PromptPropagation(weak, P);
+      const { points, strategy } = recording();
       await strategy.observe(embedding, grey, tracked);
       if (otherProbesBetween) {
         await strategy.observe(embedding, grey, { ...tracked, objectId: 'other' });
@@ -244,12 +249,7 @@ describe('re-centring a weakly scored object', () => {
   });
 
   it('starts the turn afresh for an object it was told to forget (removed or re-prompted)', async () => {
-    const points: { x: number; y: number }[] = [];
-    const weak = scriptedSegmenter((prompt) => {
-      points.push(prompt.points[0]!);
-      return { mask: slid, score: 0.1, lowResLogits: peakLogits(14, 13) };
-    });
-    const strategy = new PromptPropagation(weak, P);
+    const { points, strategy } = recording();
     await strategy.observe(embedding, grey, tracked);
     const first = points.splice(0);
     await strategy.observe(embedding, grey, tracked);

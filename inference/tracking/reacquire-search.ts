@@ -84,7 +84,7 @@ export function searchByAppearance(
       // vessel that left at the edge was probed there for 140 frames after it came back nearby).
       const acrossEdge = darkOut > EDGE_RING_SHARE * nOut;
       if (acrossEdge && nIn - darkIn < MIN_ECHO_SHARE * nIn) continue;
-      // The no-echo pixels' own grey (≤ noEchoGrey) is left in the sums: at most 2 per pixel.
+      // The no-echo pixels' own grey (at most noEchoGrey each) stays in the sums: negligible.
       const inside = acrossEdge ? sIn / (nIn - darkIn) : sIn / nIn;
       const around = acrossEdge ? (sAll - sIn) / (nOut - darkOut) : (sAll - sIn) / nOut;
       const seen: Appearance = {
