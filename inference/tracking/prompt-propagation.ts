@@ -332,10 +332,10 @@ export class PromptPropagation implements TrackingStrategy {
     const step = recentreRadii * Math.sqrt(reference.area / Math.PI);
     let best = first;
     let bestCost = cost(first.mask, firstBox, firstSummary.area);
-    let turn = this.turns.get(track.objectId) ?? 0;
+    const turn = this.turns.get(track.objectId) ?? 0;
+    this.turns.set(track.objectId, turn + recentreProbes);
     for (let k = 0; k < recentreProbes; k++) {
-      const angle = (2 * Math.PI * (turn++ % 8)) / 8;
-      this.turns.set(track.objectId, turn);
+      const angle = (2 * Math.PI * ((turn + k) % 8)) / 8;
       const q = clampPoint(
         { x: p.x + step * Math.cos(angle), y: p.y + step * Math.sin(angle), label: 'positive' },
         width,
