@@ -16,6 +16,7 @@ import { dice, diceFromCounts, iouFromCounts, overlapCounts } from './overlap-me
 import { mean, percentile } from './percentiles.ts';
 import { discMask, inscribedEllipseMask, medianEquivalentRadius } from './prior-baselines.ts';
 import { boxPrompt, interiorPointPrompt, objectSeed } from './prompts-from-truth.ts';
+import { starShapedFit } from './star-fit.ts';
 
 export type EvalPromptKind = 'box' | 'point';
 
@@ -49,6 +50,11 @@ export interface EvalObjectResult {
   readonly diceAfterClicks: number[];
   /** The model's own quality estimate for the initial prompt. */
   readonly score: number;
+  /**
+   * Dice of the truth's star-shaped fit around the prompt's centre (the box's centre, else the
+   * point; star-fit.ts): about the best a contour star-shaped around that centre could score.
+   */
+  readonly starFitDice: number;
 }
 
 export interface TimingSummary {
@@ -68,6 +74,8 @@ export interface EvalReport {
   readonly meanDice: number;
   readonly meanIoU: number;
   readonly baselineDice: number;
+  /** Mean over objects of starFitDice (what a star-shaped contour could reach with these prompts). */
+  readonly starFitDice: number;
   /** Mean Dice after click 1, 2, … */
   readonly diceAfterClicks: number[];
   readonly perObject: EvalObjectResult[];
@@ -182,6 +190,7 @@ export async function runEval(segmenter: Segmenter, options: EvalOptions): Promi
         let box: PromptBox | undefined;
         let points: PromptPoint[];
         let prior: Uint8Array;
+        let centre: { x: number; y: number };
         if (kind === 'box') {
           box = boxPrompt(
             component,
@@ -192,10 +201,12 @@ export async function runEval(segmenter: Segmenter, options: EvalOptions): Promi
           );
           points = [];
           prior = inscribedEllipseMask(box, width, height);
+          centre = { x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 };
         } else {
           const point = interiorPointPrompt(truth, width, height)!;
           points = [point];
           prior = discMask(point.x, point.y, discRadius, width, height);
+          centre = point;
         }
 
         let result = await decode(embedding, box ? { points, box } : { points });
@@ -225,6 +236,7 @@ export async function runEval(segmenter: Segmenter, options: EvalOptions): Promi
           baselineDice: dice(prior, truth),
           diceAfterClicks,
           score,
+          starFitDice: dice(starShapedFit(truth, width, height, centre), truth),
         });
       }
     }
@@ -242,6 +254,7 @@ export async function runEval(segmenter: Segmenter, options: EvalOptions): Promi
     meanDice: mean(perObject.map((o) => o.dice)),
     meanIoU: mean(perObject.map((o) => o.iou)),
     baselineDice: mean(perObject.map((o) => o.baselineDice)),
+    starFitDice: mean(perObject.map((o) => o.starFitDice)),
     diceAfterClicks: Array.from({ length: clicks }, (_, k) =>
       mean(perObject.map((o) => o.diceAfterClicks[k]!)),
     ),
@@ -257,7 +270,18 @@ const f1 = (v: number): string => v.toFixed(1);
 /** The human-readable report: one row per object, then means, the prior's gain and timings. */
 export function formatEvalTable(report: EvalReport): string {
   const clickHeads = report.diceAfterClicks.map((_, k) => `+${k + 1}click`);
-  const head = ['image', 'obj', 'label', 'area px', 'dice', 'iou', 'prior', ...clickHeads, 'score'];
+  const head = [
+    'image',
+    'obj',
+    'label',
+    'area px',
+    'dice',
+    'iou',
+    'prior',
+    ...clickHeads,
+    'score',
+    'star fit',
+  ];
   const rows = report.perObject.map((o) => [
     o.image,
     String(o.objectIndex),
@@ -268,6 +292,7 @@ export function formatEvalTable(report: EvalReport): string {
     f3(o.baselineDice),
     ...o.diceAfterClicks.map(f3),
     f3(o.score),
+    f3(o.starFitDice),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]): string =>
@@ -290,6 +315,9 @@ export function formatEvalTable(report: EvalReport): string {
     `mean Dice ${f3(report.meanDice)}   mean IoU ${f3(report.meanIoU)}`,
     `prior Dice ${f3(report.baselineDice)} (${prior}); model gain ${(report.meanDice - report.baselineDice >= 0 ? '+' : '') + f3(report.meanDice - report.baselineDice)}`,
   ];
+  out.push(
+    `star fit Dice ${f3(report.starFitDice)} (the truth's star-shaped fit around the prompt's centre: what a contour model star-shaped there could reach)`,
+  );
   if (report.diceAfterClicks.length > 0) {
     out.push(
       `mean Dice after clicks: ${report.diceAfterClicks.map((d, k) => `${k + 1}: ${f3(d)}`).join('  ')}`,
