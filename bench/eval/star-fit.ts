@@ -4,6 +4,7 @@
  * return, so the evaluation can tell a failure of its evidence from one of its shape.
  */
 import type { Point2 } from '../../inference/engine/coords.ts';
+import { summarizeMask } from '../../inference/tracking/mask-geometry.ts';
 
 /** Angular sectors of the fit; at 360 a sector is about 1 px wide 57 px from the centre. */
 export const STAR_FIT_SECTORS = 360;
@@ -22,26 +23,14 @@ export function starShapedFit(
   centre: Point2,
   sectors = STAR_FIT_SECTORS,
 ): Uint8Array {
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (!truth[y * width + x]) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
+  const box = summarizeMask({ width, height, data: truth }).box;
   const out = new Uint8Array(width * height);
-  if (x1 < 0) return out;
+  if (!box) return out;
   // Pixels of the box (the centre's pixel included) by sector, each with its distance.
-  const bx0 = Math.max(0, Math.min(x0, Math.floor(centre.x)));
-  const bx1 = Math.min(width - 1, Math.max(x1, Math.floor(centre.x)));
-  const by0 = Math.max(0, Math.min(y0, Math.floor(centre.y)));
-  const by1 = Math.min(height - 1, Math.max(y1, Math.floor(centre.y)));
+  const bx0 = Math.max(0, Math.min(box.x0, Math.floor(centre.x)));
+  const bx1 = Math.min(width - 1, Math.max(box.x1 - 1, Math.floor(centre.x)));
+  const by0 = Math.max(0, Math.min(box.y0, Math.floor(centre.y)));
+  const by1 = Math.min(height - 1, Math.max(box.y1 - 1, Math.floor(centre.y)));
   const bins: { index: number; r: number }[][] = Array.from({ length: sectors }, () => []);
   for (let y = by0; y <= by1; y++) {
     for (let x = bx0; x <= bx1; x++) {
