@@ -126,6 +126,26 @@ describe('built-in model', () => {
     expect(withPos.mask.data[(128 + 69) * 256 + 128]).toBe(1);
   });
 
+  it('clicks no smooth contour can meet still give a mask, not a collapse to the tap', async () => {
+    // A negative click inside the object on one ray and a positive one farther out on the next
+    // (a vessel between the tap and the rest of an organ): no contour within the radius band between
+    // neighbouring rays meets both. Before `jumpFloorCost` the chain had no path at all and the mask
+    // shrank to a few pixels around the tap (Dice 0.80 → 0.003 on phantom organs).
+    const { frame, truth } = ellipseFrame(256, 256, 128, 128, 50, 50, 3);
+    const emb = await model.encode(frame);
+    const r = await model.decode(emb, {
+      points: [
+        { x: 128, y: 128, label: 'positive' },
+        { x: 128 + 25, y: 128, label: 'negative' },
+        { x: 128 + 45, y: 128 + 8, label: 'positive' },
+      ],
+    });
+    expect(areaOf(r.mask.data)).toBeGreaterThan(0.6 * areaOf(truth));
+    expect(r.mask.data[128 * 256 + 128]).toBe(1);
+    expect(r.mask.data[(128 + 8) * 256 + 128 + 44]).toBe(1);
+    expect(dice(r.mask.data, truth)).toBeGreaterThan(0.8);
+  });
+
   it('scores an object with a clear boundary above a prompt on featureless noise', async () => {
     const { frame } = ellipseFrame(256, 256, 128, 128, 50, 40, 5);
     const noise = ellipseFrame(256, 256, 128, 128, 0.1, 0.1, 6).frame;

@@ -355,15 +355,19 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const stacked = op('Gather', [ev, g.constant('int64', [steps, 2], idx)], { axis: { i: 0 } }); // [steps,2,R]
   const perStep = g.opMulti('Split', [stacked], steps, { axis: { i: 0 } });
   // Banded transition matrix: T[i][j] = exp(-smoothness·(i−j)²) for |i−j| ≤ maxJump; for a box
-  // alone exp(-min(smoothness·(i−j)², boxJumpCostCap)) for |i−j| ≤ boxMaxJump (see params.ts).
+  // alone exp(-min(smoothness·(i−j)², boxJumpCostCap)) for |i−j| ≤ boxMaxJump (see params.ts);
+  // exp(-jumpFloorCost) outside the band, so constraints no smooth contour meets still leave a path.
   const T: number[] = [];
   const TB: number[] = [];
   const cap = p.boxJumpCostCap > 0 ? p.boxJumpCostCap : Infinity;
+  const jumpFloor = Math.exp(-p.jumpFloorCost);
   for (let i = 0; i < R; i++) {
     for (let j = 0; j < R; j++) {
-      T.push(Math.abs(i - j) <= D ? Math.exp(-p.smoothness * (i - j) ** 2) : 0);
+      T.push(Math.abs(i - j) <= D ? Math.exp(-p.smoothness * (i - j) ** 2) : jumpFloor);
       TB.push(
-        Math.abs(i - j) <= p.boxMaxJump ? Math.exp(-Math.min(p.smoothness * (i - j) ** 2, cap)) : 0,
+        Math.abs(i - j) <= p.boxMaxJump
+          ? Math.exp(-Math.min(p.smoothness * (i - j) ** 2, cap))
+          : jumpFloor,
       );
     }
   }

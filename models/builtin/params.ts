@@ -39,6 +39,16 @@ export const BUILTIN_PARAMS = {
    */
   boxJumpCostCap: 6,
   boxMaxJump: 12,
+  /**
+   * Log-evidence cost of a radius jump beyond the band (maxJump, or boxMaxJump for a box alone).
+   * The band used to be hard: such a jump had probability 0, and clicks no smooth contour can meet
+   * (a negative click on one ray, a positive one farther out on the next: a vessel between the tap
+   * and the rest of an organ) left the chain without a path. The posterior was then zero on every
+   * ray and the contour collapsed to the centre (phantom organs: Dice 0.80 → 0.003 on the next
+   * click). 80 is high enough that any path within the band wins (fresh prompts and tracking are
+   * unchanged) and low enough for float32 (e^-80 ≈ 2e-35).
+   */
+  jumpFloorCost: 80,
   /** Rays added on each side when unrolling the circular chain. */
   wrapRays: 12,
   /** Weight of the boundary (radial gradient) evidence. */
