@@ -243,15 +243,10 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   ); // [1,R]
   const muIn = blend(hasBox, muBox, muPoint);
   const dz = sub(fn, muIn);
-  const sim = op('Exp', [mul(mul(dz, dz), k(-1 / (2 * p.appearanceWidth * p.appearanceWidth)))]);
   const wAll = mul(r, r);
   const insideArea = op('CumSum', [op('Expand', [wAll, g.ints([K, R])]), axis1], {
     exclusive: { i: 1 },
   });
-  const insideCost = op('CumSum', [mul(wAll, sub(k(1), sim)), axis1], { exclusive: { i: 1 } });
-  // Outside the view nothing is known: a band sample there counts as an even chance (see params.ts).
-  const simBand = add(mul(sim, hasData), mul(noData, k(p.noDataBandSim)));
-  const simCum = op('CumSum', [mul(wAll, simBand), axis1], { exclusive: { i: 1 } }); // Σ_{j<i}
   const bandSteps = op('Cast', [op('Ceil', [div(k(Math.log(p.bandRatio)), dlog)])], {
     to: { i: 7 },
   });
@@ -264,8 +259,16 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
     add(iota, op('Reshape', [bandSteps, g.ints([1])])),
     g.constant('int64', [1], [R - 1]),
   ]);
-  const bandCost = sub(op('Gather', [simCum, bandEnd], { axis: { i: 1 } }), simCum);
-  const pointRegion = div(add(insideCost, bandCost), add(insideArea, k(1e-6)));
+  // The point-prompt region cost for an interior appearance model of the given width (std units).
+  const pointRegionFor = (width: number) => {
+    const sim = op('Exp', [mul(mul(dz, dz), k(-1 / (2 * width * width)))]);
+    const insideCost = op('CumSum', [mul(wAll, sub(k(1), sim)), axis1], { exclusive: { i: 1 } });
+    // Outside the view nothing is known: a band sample there counts as an even chance (see params.ts).
+    const simBand = add(mul(sim, hasData), mul(noData, k(p.noDataBandSim)));
+    const simCum = op('CumSum', [mul(wAll, simBand), axis1], { exclusive: { i: 1 } }); // Σ_{j<i}
+    const bandCost = sub(op('Gather', [simCum, bandEnd], { axis: { i: 1 } }), simCum);
+    return div(add(insideCost, bandCost), add(insideArea, k(1e-6)));
+  };
   // With a box, the ring just inside the box is background: a two-class (Chan–Vese-like) cost over
   // the whole ray inside the box, with the interior seed and the ring as the two appearance models.
   const ring = mul(
@@ -284,7 +287,19 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const pCum = op('CumSum', [mul(wIn, pIn), axis1], { exclusive: { i: 1 } });
   const pTotal = sumAxes(mul(wIn, pIn), [1]);
   const boxRegion = div(add(boxInsideCost, sub(pTotal, pCum)), add(sumAxes(wIn, [1]), k(1e-6)));
-  const regionCost = blend(hasBox, mul(boxRegion, k(p.boxRegionScale)), pointRegion);
+  // Two hypotheses are decoded side by side (leading axis): the interior appearance model of
+  // `appearanceWidth`, and a narrower one (`nestedWidth`) for a tap on a structure nested in a
+  // larger one of similar echo (a vessel in an organ); see "nested" below. A box uses the same cost in
+  // both.
+  const boxCost = mul(boxRegion, k(p.boxRegionScale));
+  const regionCost = op(
+    'Concat',
+    [
+      op('Unsqueeze', [blend(hasBox, boxCost, pointRegionFor(p.appearanceWidth)), g.ints([0])]),
+      op('Unsqueeze', [blend(hasBox, boxCost, pointRegionFor(p.nestedWidth)), g.ints([0])]),
+    ],
+    { axis: { i: 0 } },
+  ); // [2,K,R]
 
   // ---- boundary evidence: radial gradient, saturated -------------------------------------------------
   const radial = div(add(mul(gx, ux), mul(gy, uy)), gscale);
@@ -344,7 +359,7 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const short = op('Relu', [sub(k(1), div(r, mul(rmax, k(p.boxFillFraction))))]); // [K,R]
   const boxAlone = mul(hasBox, sub(k(1), hasPositive));
   L = sub(L, mul(mul(short, k(p.boxFillPenalty)), boxAlone));
-  const ev = op('Exp', [sub(L, maxAxes(L, [1]))]); // [K,R]
+  const ev = op('Exp', [sub(L, maxAxes(L, [2]))]); // [2,K,R]: per hypothesis
 
   // ---- forward–backward on the unrolled circular chain (both directions batched) -----------------------
   const steps = K + 2 * E;
@@ -352,8 +367,8 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   for (let j = 0; j < steps; j++) {
     idx.push((((j - E) % K) + K) % K, (((K + E - 1 - j) % K) + K) % K);
   }
-  const stacked = op('Gather', [ev, g.constant('int64', [steps, 2], idx)], { axis: { i: 0 } }); // [steps,2,R]
-  const perStep = g.opMulti('Split', [stacked], steps, { axis: { i: 0 } });
+  const stacked = op('Gather', [ev, g.constant('int64', [steps, 2], idx)], { axis: { i: 1 } }); // [2,steps,2,R]
+  const perStep = g.opMulti('Split', [stacked], steps, { axis: { i: 1 } });
   // Banded transition matrix: T[i][j] = exp(-smoothness·(i−j)²) for |i−j| ≤ maxJump; for a box
   // alone exp(-min(smoothness·(i−j)², boxJumpCostCap)) for |i−j| ≤ boxMaxJump (see params.ts);
   // exp(-jumpFloorCost) outside the band, so constraints no smooth contour meets still leave a path.
@@ -374,8 +389,8 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const transPoint = g.constant('float32', [R, R], T);
   const transBox = g.constant('float32', [R, R], TB);
   const trans = add(transPoint, mul(boxAlone, sub(transBox, transPoint)));
-  const normalise = (v: string) => div(v, add(sumAxes(v, [2]), k(1e-30)));
-  let state = normalise(perStep[0]!); // [1,2,R]
+  const normalise = (v: string) => div(v, add(sumAxes(v, [3]), k(1e-30)));
+  let state = normalise(perStep[0]!); // [2,1,2,R]
   const states: string[] = [];
   const messages: string[] = [];
   for (let j = 1; j < steps; j++) {
@@ -389,9 +404,9 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
     }
   }
   const pick = (list: string[], which: number) =>
-    op('Gather', [op('Concat', list, { axis: { i: 0 } }), g.constant('int64', [], [which])], {
-      axis: { i: 1 },
-    });
+    op('Gather', [op('Concat', list, { axis: { i: 1 } }), g.constant('int64', [], [which])], {
+      axis: { i: 2 },
+    }); // [2,K,R]
   const fwd = pick(states, 0);
   const bwdAll = pick(messages, 1);
   const reversed = g.constant(
@@ -399,14 +414,90 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
     [K],
     Array.from({ length: K }, (_, i) => K - 1 - i),
   );
-  const bwd = op('Gather', [bwdAll, reversed], { axis: { i: 0 } });
-  const post = op('Reshape', [mul(fwd, bwd), g.ints([K, R])]);
+  const bwd = op('Gather', [bwdAll, reversed], { axis: { i: 1 } });
+  const post = mul(fwd, bwd); // [2,K,R]
   const sharp = normalise2(op('Pow', [normalise2(post), k(p.sharpen)]));
   function normalise2(v: string): string {
-    return div(v, add(sumAxes(v, [1]), k(1e-30)));
+    return div(v, add(sumAxes(v, [2]), k(1e-30)));
   }
-  const logrc = sumAxes(mul(sharp, logr), [1]); // [K,1]
-  const rc = op('Exp', [logrc]);
+  const rcBoth = op('Exp', [sumAxes(mul(sharp, logr), [2])]); // [2,K,1]
+
+  // ---- quality score per hypothesis ------------------------------------------------------------------
+  const edgeSupport = div(sumAxes(mul(sharp, edge), [1, 2]), k(K)); // [2,1,1]
+  const regionFit = div(sumAxes(mul(sharp, regionCost), [1, 2]), k(K));
+  const touching = castF(op('Greater', [rcBoth, mul(reachable, k(p.boundFraction))]));
+  const leak = mul(div(sumAxes(touching, [1, 2]), k(K)), sub(k(1), hasBox));
+  const meanR = div(sumAxes(rcBoth, [1, 2]), k(K));
+  const tiny = castF(op('Less', [meanR, k(p.minObjectRadius * 1.5)]));
+  const quality = op('Sigmoid', [sub(mul(sub(edgeSupport, k(1)), k(3)), mul(regionFit, k(3)))]);
+  const scores = mul(mul(quality, sub(k(1), leak)), sub(k(1), tiny)); // [2,1,1]
+
+  // ---- nested: a tap on a structure inside a larger one of similar echo ------------------------------
+  // The narrow model's contour is taken when it is much smaller than the broad one's, scores at least
+  // as well (and is plausible), and what it encloses differs clearly from the rest of the broad one's
+  // region: the tap is on a distinct structure with its own boundary inside a larger one (a vessel in
+  // an organ, 3–4 dB darker), which the broad model ran over. Only for a point prompt with no box and
+  // no previous mask (a fresh tap): a tracked object keeps the hypothesis its history chose.
+  const hyp = (t: string, i: number) =>
+    op('Gather', [t, g.constant('int64', [], [i])], { axis: { i: 0 } });
+  const rcBroad = hyp(rcBoth, 0); // [K,1]
+  const rcNarrow = hyp(rcBoth, 1);
+  const scoreBroad = hyp(scores, 0); // [1,1]
+  const scoreNarrow = hyp(scores, 1);
+  const areaRatio = div(
+    sumAxes(mul(rcNarrow, rcNarrow), [0, 1]),
+    add(sumAxes(mul(rcBroad, rcBroad), [0, 1]), k(1e-6)),
+  );
+  const within = castF(op('LessOrEqual', [r, rcNarrow])); // [K,R]
+  const between = mul(castF(op('Greater', [r, rcNarrow])), castF(op('LessOrEqual', [r, rcBroad])));
+  const regionStats = (m: string) => {
+    const wm = mul(w, m);
+    const wsum = add(sumAxes(wm, [0, 1]), k(1e-6));
+    const mu = div(sumAxes(mul(wm, fn), [0, 1]), wsum);
+    const d = sub(fn, mu);
+    const sd = op('Sqrt', [add(div(sumAxes(mul(wm, mul(d, d)), [0, 1]), wsum), k(1e-6))]);
+    return { mu, sd };
+  };
+  const inner = regionStats(within);
+  const outer = regionStats(between);
+  const separation = div(sub(outer.mu, inner.mu), mul(add(inner.sd, outer.sd), k(0.5)));
+  // The user's positive clicks must all lie inside the narrow contour (a click outside it says the
+  // object is larger).
+  const leftOut = sumAxes(mul(mul(match, pos), castF(op('Less', [rcNarrow, rho]))), [0, 1]); // [1,1]
+  // With a previous mask, the narrow contour must keep at least half of its area: a narrow contour
+  // that only the newest clicks make small is not the structure the history followed.
+  const narrowArea = sumAxes(mul(rcNarrow, rcNarrow), [0, 1]);
+  const keepsHistory = op('Max', [
+    op('Reshape', [sub(k(1), hasMaskIn), g.ints([1, 1])]),
+    castF(
+      op('GreaterOrEqual', [
+        narrowArea,
+        mul(sumAxes(mul(prevShown, prevShown), [0, 1]), k(p.nestedHistoryRatio)),
+      ]),
+    ),
+  ]);
+  const onlyPoints = mul(
+    mul(op('Reshape', [sub(k(1), hasBox), g.ints([1, 1])]), keepsHistory),
+    castF(op('Less', [leftOut, k(0.5)])),
+  );
+  const nested = mul(
+    mul(
+      mul(
+        mul(
+          castF(op('Less', [areaRatio, k(p.nestedAreaRatio)])),
+          castF(op('Greater', [areaRatio, k(p.nestedMinAreaRatio)])),
+        ),
+        castF(op('Greater', [separation, k(p.nestedSeparation)])),
+      ),
+      mul(
+        castF(op('GreaterOrEqual', [scoreNarrow, scoreBroad])),
+        castF(op('Greater', [scoreNarrow, k(p.nestedMinScore)])),
+      ),
+    ),
+    op('Reshape', [onlyPoints, g.ints([1, 1])]),
+  ); // [1,1]
+  const rc = blend(nested, rcNarrow, rcBroad); // [K,1]
+  const score = blend(nested, scoreNarrow, scoreBroad); // [1,1]
 
   // ---- rasterise the contour on the feature grid --------------------------------------------------------
   const centres = Array.from({ length: G }, (_, i) => (i + 0.5) * cell);
@@ -441,18 +532,6 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const lowRes4 = op('Reshape', [lowRes, g.ints([1, 1, G, G])]);
   g.output(lowRes4, 'low_res_masks', 'float32', [1, 1, G, G]);
 
-  // ---- quality score -------------------------------------------------------------------------------------
-  const edgeSupport = div(sumAxes(mul(sharp, edge), [0, 1]), k(K));
-  const regionFit = div(sumAxes(mul(sharp, regionCost), [0, 1]), k(K));
-  const touching = castF(op('Greater', [rc, mul(reachable, k(p.boundFraction))]));
-  const leak = mul(
-    div(sumAxes(touching, [0, 1]), k(K)),
-    sub(k(1), op('Reshape', [hasBox, g.ints([1, 1])])),
-  );
-  const meanR = div(sumAxes(rc, [0, 1]), k(K));
-  const tiny = castF(op('Less', [meanR, k(p.minObjectRadius * 1.5)]));
-  const quality = op('Sigmoid', [sub(mul(sub(edgeSupport, k(1)), k(3)), mul(regionFit, k(3)))]);
-  const score = mul(mul(quality, sub(k(1), leak)), sub(k(1), tiny));
   g.output(op('Reshape', [score, g.ints([1, 1])]), 'iou_predictions', 'float32', [1, 1]);
   return g.toBytes({ role: 'decoder', model: 'pocus-builtin' });
 }
