@@ -73,18 +73,18 @@ export const BUILTIN_PARAMS = {
    */
   noDataBandSim: 0.5,
   /**
-   * A fresh tap (point prompt, no box, no previous mask) is also decoded with a narrower interior
-   * model (`nestedWidth`, std units), and that contour is taken when its area is between
+   * A prompt without a box is also decoded with a narrower interior model (`nestedWidth`, std
+   * units), and that contour is taken when every positive click lies inside it, its area is between
    * `nestedMinAreaRatio` and `nestedAreaRatio` of the broad one's, it scores at least as well and
    * above `nestedMinScore`, and the mean level inside it is below that of the rest of the broad
    * one's region by more than `nestedSeparation` (in units of the two regions' mean spread): a
    * darker structure nested in a larger one of similar echo (a vessel in an organ), which the broad
-   * model runs over.
+   * model runs over. With a previous mask (a tracked object, a corrective click) it must also keep
+   * at least `nestedHistoryRatio` of that mask's area.
    */
   nestedWidth: 0.4,
   nestedAreaRatio: 0.3,
   nestedMinAreaRatio: 0.03,
-  /** With a previous mask, the narrow contour must keep at least this fraction of its area. */
   nestedHistoryRatio: 0.5,
   nestedSeparation: 0.6,
   nestedMinScore: 0.15,
