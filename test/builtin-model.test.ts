@@ -221,6 +221,15 @@ describe('built-in model', () => {
       points: [{ x: inOrgan.col + 0.5, y: inOrgan.row + 0.5, label: 'positive' }],
     });
     expect(dice(r.mask.data, organ)).toBeGreaterThan(0.8);
+    // With the organ's mask as the previous mask (a tracked organ whose re-placed point fell in
+    // the vessel), the narrow contour would lose most of what the history followed: the organ stays.
+    const vessel = Uint8Array.from(f0.labels, (l) => (l === 2 ? 1 : 0));
+    const inVessel = farthestInteriorPixel(vessel, f0.width, f0.height)!;
+    const tracked = await model.decode(emb0, {
+      points: [{ x: inVessel.col + 0.5, y: inVessel.row + 0.5, label: 'positive' }],
+      previousMask: r.lowResLogits,
+    });
+    expect(areaOf(tracked.mask.data)).toBeGreaterThan(0.7 * areaOf(r.mask.data));
   });
 
   it('a loose box around an organ, centred on a vessel inside it, gives the organ', async () => {
