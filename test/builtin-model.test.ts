@@ -197,24 +197,21 @@ describe('built-in model', () => {
     // Phantom tuning seed 505, frames 0 and 90: a vessel (label 2) inside the organ, a few dB darker
     // than it. The broad interior model ran over the whole organ (Dice 0.36 / 0.37); the narrow
     // hypothesis ("nested" in the decoder) holds the vessel.
-    const f0 = createPhantom({ seed: 505 }).frame(0);
-    const frame0: Frame = { width: f0.width, height: f0.height, channels: 1, data: f0.image };
-    const emb0 = await model.encode(frame0);
-    for (const [f, emb] of [
-      [f0, emb0],
-      [createPhantom({ seed: 505 }).frame(90), undefined],
-    ] as const) {
+    const phantom = createPhantom({ seed: 505 });
+    const encodeFrame = (f: ReturnType<typeof phantom.frame>) =>
+      model.encode({ width: f.width, height: f.height, channels: 1, data: f.image });
+    for (const index of [0, 90]) {
+      const f = phantom.frame(index);
       const truth = Uint8Array.from(f.labels, (l) => (l === 2 ? 1 : 0));
       const deepest = farthestInteriorPixel(truth, f.width, f.height)!;
-      const e =
-        emb ??
-        (await model.encode({ width: f.width, height: f.height, channels: 1, data: f.image }));
-      const r = await model.decode(e, {
+      const r = await model.decode(await encodeFrame(f), {
         points: [{ x: deepest.col + 0.5, y: deepest.row + 0.5, label: 'positive' }],
       });
       expect(areaOf(r.mask.data)).toBeLessThan(1.5 * areaOf(truth));
       expect(dice(r.mask.data, truth)).toBeGreaterThan(0.75);
     }
+    const f0 = phantom.frame(0);
+    const emb0 = await encodeFrame(f0);
     const organ = Uint8Array.from(f0.labels, (l) => (l === 1 ? 1 : 0));
     const inOrgan = farthestInteriorPixel(organ, f0.width, f0.height)!;
     const r = await model.decode(emb0, {

@@ -448,10 +448,8 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const rcNarrow = hyp(rcBoth, 1);
   const scoreBroad = hyp(scores, 0); // [1,1]
   const scoreNarrow = hyp(scores, 1);
-  const areaRatio = div(
-    sumAxes(mul(rcNarrow, rcNarrow), [0, 1]),
-    add(sumAxes(mul(rcBroad, rcBroad), [0, 1]), k(1e-6)),
-  );
+  const narrowArea = sumAxes(mul(rcNarrow, rcNarrow), [0, 1]); // ∝ area, [1,1]
+  const areaRatio = div(narrowArea, add(sumAxes(mul(rcBroad, rcBroad), [0, 1]), k(1e-6)));
   const within = castF(op('LessOrEqual', [r, rcNarrow])); // [K,R]
   const between = mul(castF(op('Greater', [r, rcNarrow])), castF(op('LessOrEqual', [r, rcBroad])));
   const regionStats = (m: string) => {
@@ -470,7 +468,6 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const leftOut = sumAxes(mul(mul(match, pos), castF(op('Less', [rcNarrow, rho]))), [0, 1]); // [1,1]
   // With a previous mask, the narrow contour must keep at least half of that mask's area: a narrow
   // contour that only the newest clicks make small is not the structure the history followed.
-  const narrowArea = sumAxes(mul(rcNarrow, rcNarrow), [0, 1]);
   const keepsHistory = op('Max', [
     op('Reshape', [sub(k(1), hasMaskIn), g.ints([1, 1])]),
     castF(
@@ -498,7 +495,7 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
         castF(op('Greater', [scoreNarrow, k(p.nestedMinScore)])),
       ),
     ),
-    op('Reshape', [onlyPoints, g.ints([1, 1])]),
+    onlyPoints,
   ); // [1,1]
   const rc = blend(nested, rcNarrow, rcBroad); // [K,1]
   const score = blend(nested, scoreNarrow, scoreBroad); // [1,1]
