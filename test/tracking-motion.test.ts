@@ -5,7 +5,7 @@ import type { DecodeResult, Embedding, Segmenter } from '../inference/engine/typ
 import type { Prompt } from '../inference/engine/prompts.ts';
 import { seededRandom } from '../capture/phantom/index.ts';
 import { estimateShift, movedSighting } from '../inference/tracking/motion-estimate.ts';
-import { regionSums } from '../inference/tracking/region-sums.ts';
+import { boxMeans, regionSums } from '../inference/tracking/region-sums.ts';
 import { expandBox, interiorPoint, summarizeMask } from '../inference/tracking/mask-geometry.ts';
 import {
   seededTrack,
@@ -313,7 +313,7 @@ describe('region sums', () => {
     const img = Uint8Array.from({ length: W * H }, () => Math.floor(rng.next() * 256));
     const region = { x0: 10, y0: 20, w: 40, h: 30 };
     const sums = regionSums(img, W, region);
-    const darks = regionSums(img, W, region, (v) => (v < 50 ? 1 : 0));
+    const darks = regionSums(img, W, region, 49);
     for (const [ax, ay, bx, by] of [
       [0, 0, 40, 30],
       [3, 5, 17, 9],
@@ -334,6 +334,35 @@ describe('region sums', () => {
       expect(sums.sum(ax, ay, bx, by)).toBe(sum);
       expect(darks.sum(ax, ay, bx, by)).toBe(dark);
       expect(sums.area(ax, ay, bx, by)).toBe(area);
+    }
+  });
+
+  it('box-filters a region as a plain scan of each window clipped to the image does', () => {
+    const rng = seededRandom(11);
+    const img = Uint8Array.from({ length: W * H }, () => Math.floor(rng.next() * 256));
+    // Regions inside the image and across each of its edges.
+    for (const region of [
+      { x0: 10, y0: 20, w: 40, h: 30 },
+      { x0: 0, y0: 0, w: 12, h: 9 },
+      { x0: W - 7, y0: H - 5, w: 7, h: 5 },
+    ]) {
+      const radius = 4;
+      const means = boxMeans(img, W, H, region, radius);
+      expect(means.length).toBe(region.w * region.h);
+      for (let y = 0; y < region.h; y++) {
+        for (let x = 0; x < region.w; x++) {
+          let sum = 0;
+          let n = 0;
+          const cx = region.x0 + x;
+          const cy = region.y0 + y;
+          for (let yy = Math.max(0, cy - radius); yy <= Math.min(H - 1, cy + radius); yy++)
+            for (let xx = Math.max(0, cx - radius); xx <= Math.min(W - 1, cx + radius); xx++) {
+              sum += img[yy * W + xx]!;
+              n++;
+            }
+          expect(means[y * region.w + x]).toBe(Math.fround(sum / n));
+        }
+      }
     }
   });
 });

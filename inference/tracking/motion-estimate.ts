@@ -6,7 +6,7 @@
  */
 import { NO_ECHO_GREY, type PixelBox } from './mask-geometry.ts';
 import type { Sighting } from './object-track.ts';
-import { regionSums, type Region } from './region-sums.ts';
+import { boxMeans } from './region-sums.ts';
 
 export interface MotionParams {
   /** Largest shift looked for, px per axis. */
@@ -24,29 +24,6 @@ export interface Shift {
 const CONTEXT_PX = 6;
 /** At most about this many samples per candidate shift (larger boxes are sampled sparser). */
 const MAX_SAMPLES = 1500;
-
-/** Box-filtered grey levels (mean over a (2r+1)² window clipped to the image) over a region. */
-function smoothed(grey: Uint8Array, width: number, height: number, r: Region, radius: number) {
-  const gx0 = Math.max(0, r.x0 - radius);
-  const gy0 = Math.max(0, r.y0 - radius);
-  const sums = regionSums(grey, width, {
-    x0: gx0,
-    y0: gy0,
-    w: Math.min(width, r.x0 + r.w + radius) - gx0,
-    h: Math.min(height, r.y0 + r.h + radius) - gy0,
-  });
-  const out = new Float32Array(r.w * r.h);
-  for (let y = 0; y < r.h; y++) {
-    const ay = r.y0 + y - radius - gy0;
-    const by = ay + 2 * radius + 1;
-    for (let x = 0; x < r.w; x++) {
-      const ax = r.x0 + x - radius - gx0;
-      const bx = ax + 2 * radius + 1;
-      out[y * r.w + x] = sums.sum(ax, ay, bx, by) / sums.area(ax, ay, bx, by);
-    }
-  }
-  return out;
-}
 
 /**
  * The shift (whole pixels) that best maps the object's surroundings on `before` onto `after`; zero
@@ -74,26 +51,35 @@ export function estimateShift(
     w: Math.min(width, x1 + reach) - Math.max(0, x0 - reach),
     h: Math.min(height, y1 + reach) - Math.max(0, y0 - reach),
   };
-  const a = smoothed(before, width, height, patch, params.blurPx);
-  const b = smoothed(after, width, height, search, params.blurPx);
+  const a = boxMeans(before, width, height, patch, params.blurPx);
+  const b = boxMeans(after, width, height, search, params.blurPx);
   const step = Math.max(1, Math.ceil(Math.sqrt((patch.w * patch.h) / MAX_SAMPLES)));
+  // The samples of the patch that take part (with echo), in scan order: rows, their columns and
+  // levels. Each shift's cost walks them in this order (hot path: every object, every frame).
+  const capacity = Math.ceil(patch.h / step) * Math.ceil(patch.w / step);
+  const rowsOf = new Int32Array(capacity);
+  const colsOf = new Int32Array(capacity);
+  const levels = new Float64Array(capacity);
   let samples = 0;
-  for (let y = 0; y < patch.h; y += step)
-    for (let x = 0; x < patch.w; x += step) if (a[y * patch.w + x]! > NO_ECHO_GREY) samples++;
+  for (let y = 0; y < patch.h; y += step) {
+    for (let x = 0; x < patch.w; x += step) {
+      const va = a[y * patch.w + x]!;
+      if (va <= NO_ECHO_GREY) continue;
+      rowsOf[samples] = y0 + y - search.y0;
+      colsOf[samples] = x0 + x - search.x0;
+      levels[samples++] = va;
+    }
+  }
   // A shift must compare at least half the samples (not slide the patch off the image).
   const cost = (dx: number, dy: number): number => {
     let total = 0;
     let n = 0;
-    for (let y = 0; y < patch.h; y += step) {
-      const sy = y0 + y + dy - search.y0;
-      if (sy < 0 || sy >= search.h) continue;
-      for (let x = 0; x < patch.w; x += step) {
-        const sx = x0 + x + dx - search.x0;
-        const va = a[y * patch.w + x]!;
-        if (sx < 0 || sx >= search.w || va <= NO_ECHO_GREY) continue;
-        total += Math.abs(va - b[sy * search.w + sx]!);
-        n++;
-      }
+    for (let i = 0; i < samples; i++) {
+      const sy = rowsOf[i]! + dy;
+      const sx = colsOf[i]! + dx;
+      if (sy < 0 || sy >= search.h || sx < 0 || sx >= search.w) continue;
+      total += Math.abs(levels[i]! - b[sy * search.w + sx]!);
+      n++;
     }
     return n > 0 && 2 * n >= samples ? total / n : Infinity;
   };

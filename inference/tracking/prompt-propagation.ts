@@ -10,9 +10,16 @@ import { maskArea, type BinaryMask } from '../engine/mask.ts';
 import type { Prompt, PromptPoint } from '../engine/prompts.ts';
 import type { DecodeResult, Embedding, Segmenter } from '../engine/types.ts';
 import { appearanceDistance, measureAppearance } from './appearance.ts';
-import { expandBox, maskIou, overlapInBox, summarizeMask, type PixelBox } from './mask-geometry.ts';
+import {
+  boxOverlapArea,
+  expandBox,
+  maskIou,
+  overlapInBox,
+  summarizeMask,
+  type PixelBox,
+} from './mask-geometry.ts';
 import { SMALLER_AREA_RATIO } from './exclusive-masks.ts';
-import { searchByAppearance } from './reacquire-search.ts';
+import { searchByAppearance, type SearchHit, type SearchRequest } from './reacquire-search.ts';
 import { estimateShift, movedSighting } from './motion-estimate.ts';
 import { referenceRadius, type ObjectTrack, type Sighting } from './object-track.ts';
 import type { Neighbour, Observation, TrackingStrategy } from './tracking-strategy.ts';
@@ -64,14 +71,14 @@ export function planPrompt(
   const radius = referenceRadius(track);
   const hit =
     grey && reference
-      ? searchByAppearance(grey, width, height, {
+      ? searchOnce(grey, others, width, height, {
           centre: seen.centroid,
           radius,
           reachRadii: searchReachRadii(params, radius, track.framesSinceGood, track.leftView),
           appearance: reference.appearance,
           contrastTolerance: params.contrastTolerance,
           noEchoGrey: params.noEchoGrey,
-          occupied: occupiedBy(others, reference.area, width),
+          area: reference.area,
         })
       : undefined;
   if (hit && hit.distance >= 1) return null; // nothing there looks like it
@@ -85,6 +92,41 @@ export function planPrompt(
     ...(params.useBox ? { box: asPromptBox(box) } : {}),
     ...(params.useMaskPrior && stayed ? { previousMask: seen.logits } : {}),
   };
+}
+
+/**
+ * Searches already made on a frame (`grey`) with a set of neighbours, by request: a lost object is
+ * planned once per hypothesis on a frame (observe, then alternatives) with the same search, which
+ * scans its whole reach (hot path: every lost object, every frame). A pure function's memo: the
+ * answer is the search's own.
+ */
+const searches = new WeakMap<Uint8Array, WeakMap<readonly Neighbour[], Map<string, SearchMemo>>>();
+
+interface SearchMemo {
+  readonly hit: SearchHit | undefined;
+}
+
+function searchOnce(
+  grey: Uint8Array,
+  others: readonly Neighbour[],
+  width: number,
+  height: number,
+  req: Omit<SearchRequest, 'occupied'> & { readonly area: number },
+): SearchHit | undefined {
+  let byOthers = searches.get(grey);
+  if (!byOthers) searches.set(grey, (byOthers = new WeakMap()));
+  let memo = byOthers.get(others);
+  if (!memo) byOthers.set(others, (memo = new Map<string, SearchMemo>()));
+  const key = JSON.stringify([width, height, req]);
+  const known = memo.get(key);
+  if (known) return known.hit;
+  const { area, ...request } = req;
+  const hit = searchByAppearance(grey, width, height, {
+    ...request,
+    occupied: occupiedBy(others, area, width),
+  });
+  memo.set(key, { hit });
+  return hit;
 }
 
 /**
@@ -183,7 +225,11 @@ function duplicates(
   others: readonly Neighbour[],
   box: PixelBox | undefined = summarizeMask(mask).box,
 ): boolean {
-  return others.some((o) => maskIou(mask, box, o.mask, o.box) >= 0.5);
+  // IoU ≥ 0.5 needs an intersection of at least half the other's area, and the intersection lies
+  // in the two boxes' overlap: a smaller overlap rules the pair out without a scan.
+  return others.some(
+    (o) => boxOverlapArea(box, o.box) >= 0.5 * o.area && maskIou(mask, box, o.mask, o.box) >= 0.5,
+  );
 }
 
 export class PromptPropagation implements TrackingStrategy {

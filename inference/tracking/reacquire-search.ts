@@ -54,7 +54,7 @@ export function searchByAppearance(
   // window. Pixels with no echo are counted apart, for the edge of the view.
   const region = { x0, y0, w, h };
   const sums = regionSums(grey, width, region);
-  const dark = regionSums(grey, width, region, (g) => (g <= noEcho ? 1 : 0));
+  const dark = regionSums(grey, width, region, noEcho);
   const step = Math.max(1, Math.round(req.radius / 4));
   let best: SearchHit | undefined;
   for (let cy = req.centre.y - reach; cy <= req.centre.y + reach; cy += step) {
