@@ -89,6 +89,74 @@ describe('motion estimate', () => {
     });
   });
 
+  it('picks the shift a full scan of every candidate picks (early exits change no answer)', () => {
+    // The reference: box means by direct window sums, each candidate's mean absolute difference
+    // over every sample, the same candidate order and tie rule.
+    const reference = (
+      a: Uint8Array,
+      b: Uint8Array,
+      box: { x0: number; y0: number; x1: number; y1: number },
+      reach: number,
+      blur: number,
+    ) => {
+      const mean = (img: Uint8Array, x: number, y: number) => {
+        let s = 0;
+        let n = 0;
+        for (let yy = Math.max(0, y - blur); yy <= Math.min(H - 1, y + blur); yy++)
+          for (let xx = Math.max(0, x - blur); xx <= Math.min(W - 1, x + blur); xx++) {
+            s += img[yy * W + xx]!;
+            n++;
+          }
+        return Math.fround(s / n);
+      };
+      const x0 = Math.max(0, box.x0 - 6);
+      const y0 = Math.max(0, box.y0 - 6);
+      const x1 = Math.min(W, box.x1 + 6);
+      const y1 = Math.min(H, box.y1 + 6);
+      const [sx0, sy0] = [Math.max(0, x0 - reach), Math.max(0, y0 - reach)];
+      const [sx1, sy1] = [Math.min(W, x1 + reach), Math.min(H, y1 + reach)];
+      const step = Math.max(1, Math.ceil(Math.sqrt(((x1 - x0) * (y1 - y0)) / 1500)));
+      const pts: [number, number, number][] = [];
+      for (let y = y0; y < y1; y += step)
+        for (let x = x0; x < x1; x += step) {
+          const v = mean(a, x, y);
+          if (v > 2) pts.push([x, y, v]);
+        }
+      const cost = (dx: number, dy: number) => {
+        let t = 0;
+        let n = 0;
+        for (const [x, y, v] of pts) {
+          if (y + dy < sy0 || y + dy >= sy1 || x + dx < sx0 || x + dx >= sx1) continue;
+          t += Math.abs(v - mean(b, x + dx, y + dy));
+          n++;
+        }
+        return n > 0 && 2 * n >= pts.length ? t / n : Infinity;
+      };
+      let best = { dx: 0, dy: 0 };
+      let bestCost = cost(0, 0);
+      const consider = (dx: number, dy: number) => {
+        const c = cost(dx, dy);
+        if (c < bestCost) [best, bestCost] = [{ dx, dy }, c];
+      };
+      for (let dy = -reach; dy <= reach; dy += 2)
+        for (let dx = -reach; dx <= reach; dx += 2) consider(dx, dy);
+      const coarse = best;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) consider(coarse.dx + dx, coarse.dy + dy);
+      return best;
+    };
+    const rng = seededRandom(5);
+    for (let k = 0; k < 12; k++) {
+      const [cx, cy, r] = [20 + rng.next() * 88, 20 + rng.next() * 72, 6 + rng.next() * 16];
+      const before = frame(cx, cy, r, 10 + k);
+      const after = frame(cx + rng.next() * 12 - 6, cy + rng.next() * 12 - 6, r, 40 + k);
+      const box = summarizeMask(discMask(cx, cy, r)).box!;
+      expect(estimateShift(before, after, W, H, box, { reachPx: 8, blurPx: 3 })).toEqual(
+        reference(before, after, box, 8, 3),
+      );
+    }
+  });
+
   it("moves a sighting's point, centroid and box, and keeps its mask and mask prior", () => {
     const s = sightingOf(50, 56, 14, frame(50, 56, 14, 1));
     const m = movedSighting(s, { dx: 8, dy: -4 }, W, H);

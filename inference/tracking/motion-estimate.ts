@@ -70,8 +70,10 @@ export function estimateShift(
       levels[samples++] = va;
     }
   }
-  // A shift must compare at least half the samples (not slide the patch off the image).
-  const cost = (dx: number, dy: number): number => {
+  // A shift must compare at least half the samples (not slide the patch off the image). A shift
+  // is dropped as soon as its running total shows it cannot beat `bound`: the total only grows and
+  // it is divided by at most `samples`, so the answer is the same as a full scan's.
+  const cost = (dx: number, dy: number, bound: number): number => {
     let total = 0;
     let n = 0;
     for (let i = 0; i < samples; i++) {
@@ -80,13 +82,14 @@ export function estimateShift(
       if (sy < 0 || sy >= search.h || sx < 0 || sx >= search.w) continue;
       total += Math.abs(levels[i]! - b[sy * search.w + sx]!);
       n++;
+      if ((i & 63) === 63 && total / samples > bound) return Infinity;
     }
     return n > 0 && 2 * n >= samples ? total / n : Infinity;
   };
   let best: Shift = { dx: 0, dy: 0 };
-  let bestCost = cost(0, 0);
+  let bestCost = cost(0, 0, Infinity);
   const consider = (dx: number, dy: number) => {
-    const c = cost(dx, dy);
+    const c = cost(dx, dy, bestCost);
     if (c < bestCost) {
       bestCost = c;
       best = { dx, dy };
