@@ -225,8 +225,9 @@ function duplicates(
   others: readonly Neighbour[],
   box: PixelBox | undefined = summarizeMask(mask).box,
 ): boolean {
-  // IoU ≥ 0.5 needs an intersection of at least half the other's area, and the intersection lies
-  // in the two boxes' overlap: a smaller overlap rules the pair out without a scan.
+  // IoU ≥ 0.5 needs an intersection of at least half the other's area (a neighbour's area is its
+  // mask's pixel count, as a Sighting's is), and the intersection lies in the two boxes' overlap: a
+  // smaller overlap rules the pair out without a scan.
   return others.some(
     (o) => boxOverlapArea(box, o.box) >= 0.5 * o.area && maskIou(mask, box, o.mask, o.box) >= 0.5,
   );
