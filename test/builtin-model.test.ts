@@ -19,6 +19,9 @@ import { farthestInteriorPixel } from '../inference/engine/distance-transform.ts
 import { dice } from '../bench/eval/overlap-metrics.ts';
 import { boxPrompt, objectSeed } from '../bench/eval/prompts-from-truth.ts';
 import { componentMask, connectedComponents } from '../bench/eval/components.ts';
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
 
 /** A speckled frame with a dark ellipse; returns the frame and its exact mask. */
 function ellipseFrame(
@@ -85,6 +88,27 @@ describe('built-in model', () => {
     expect(sha256Bytes(a.encoder)).toBe(sha256Bytes(b.encoder));
     const committed = JSON.parse(readFileSync(BUILTIN_MANIFEST, 'utf8')) as typeof a.manifest;
     expect(a.manifest).toEqual(committed);
+  });
+
+  it("uses only operators that have a kernel in onnxruntime's CUDA provider", () => {
+    // Checked against onnxruntime's kernel table (docs/model-contract.md): a new operator must be
+    // checked there before it joins this list. Atan and LpNormalization have no CUDA kernel.
+    const checked = new Set(
+      (
+        'Abs Add AveragePool Cast Ceil Clip Concat Conv CumSum Div Equal Exp Expand Floor Gather ' +
+        'Greater GreaterOrEqual GridSample Identity Less LessOrEqual Log MatMul Max Min Mod Mul Pad ' +
+        'Pow ReduceMax ReduceMin ReduceSum Relu Reshape Sigmoid Slice Split Sqrt Sub Transpose Unsqueeze'
+      ).split(' '),
+    );
+    const built = buildBuiltinModel();
+    for (const role of ['encoder', 'decoder'] as const) {
+      const graph = onnx.ModelProto.decode(built[role]).graph!;
+      const ops = new Set(graph.node!.map((n) => n.opType ?? ''));
+      expect(
+        [...ops].filter((o) => !checked.has(o)),
+        role,
+      ).toEqual([]);
+    }
   });
 
   it('segments a dark ellipse from one point and from a box', async () => {
