@@ -510,8 +510,8 @@ export function buildDecoder(p: BuiltinParams): Uint8Array {
   const dxs = add(dx, mul(castF(op('Less', [op('Abs', [dx]), k(1e-6)])), k(1e-6)));
   // atan2(dy, dx) from arithmetic alone (onnxruntime's CUDA provider has no Atan kernel, and one
   // CPU node would copy this tensor to the host and back on every decode): the angle of the octant
-  // from a polynomial in t = min/max ∈ [0, 1] (Abramowitz & Stegun 4.4.49, error ≤ 1e-5 rad, a
-  // thousandth of a pixel at the largest radius), then mirrored into its quadrant.
+  // from a polynomial in t = min/max ∈ [0, 1] (Abramowitz & Stegun 4.4.49, error ≤ 1e-5 rad, under
+  // 0.002 model px at the largest radius), then mirrored into its quadrant.
   const ax = op('Abs', [dxs]);
   const ay = op('Abs', [dy]);
   const steep = castF(op('Greater', [ay, ax])); // [G,G]
