@@ -100,11 +100,10 @@ export function planPrompt(
  * scans its whole reach (hot path: every lost object, every frame). A pure function's memo: the
  * answer is the search's own.
  */
-const searches = new WeakMap<Uint8Array, WeakMap<readonly Neighbour[], Map<string, SearchMemo>>>();
-
-interface SearchMemo {
-  readonly hit: SearchHit | undefined;
-}
+const searches = new WeakMap<
+  Uint8Array,
+  WeakMap<readonly Neighbour[], Map<string, SearchHit | undefined>>
+>();
 
 function searchOnce(
   grey: Uint8Array,
@@ -116,16 +115,15 @@ function searchOnce(
   let byOthers = searches.get(grey);
   if (!byOthers) searches.set(grey, (byOthers = new WeakMap()));
   let memo = byOthers.get(others);
-  if (!memo) byOthers.set(others, (memo = new Map<string, SearchMemo>()));
+  if (!memo) byOthers.set(others, (memo = new Map<string, SearchHit | undefined>()));
   const key = JSON.stringify([width, height, req]);
-  const known = memo.get(key);
-  if (known) return known.hit;
+  if (memo.has(key)) return memo.get(key);
   const { area, ...request } = req;
   const hit = searchByAppearance(grey, width, height, {
     ...request,
     occupied: occupiedBy(others, area, width),
   });
-  memo.set(key, { hit });
+  memo.set(key, hit);
   return hit;
 }
 
